@@ -1,0 +1,17 @@
+/*
+ * Handlers of the commands in the command table, one per command.
+ */
+#ifndef CAIRN_COMMANDS_H
+#define CAIRN_COMMANDS_H
+
+#include "cli/cli.h"
+
+int cmd_config(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_version(struct cli *cli, int argc, char **argv);
+
+/* Prints the general usage and the list of commands to f. */
+void print_usage(FILE *f);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * The SQLite engine behind db.h. The database runs in WAL mode with
+ * synchronous=NORMAL, which keeps it consistent across a crash or power
+ * loss at any moment (the last commits may be lost, never half of one).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db/db.h"
+#include "db/schema.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+struct db {
+    sqlite3 *handle;
+};
+
+struct db_stmt {
+    struct db *db;
+    sqlite3_stmt *stmt;
+};
+
+static void set_error(struct db *db, struct strbuf *err, const char *what, const char *sql)
+{
+    if (!err)
+        return;
+    sb_addf(err, _("database error: %s (%s)"), sqlite3_errmsg(db->handle), what);
+    if (sql)
+        sb_addf(err, " [%s]", sql);
+}
+
+bool db_is_cairn_file(const char *path)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    struct stat sbuf;
+
+    if (stat(path, &sbuf) != 0)
+        return false;
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        goto out;
+    if (sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'application'", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        found = v && !strcmp((const char *)v, "cairn");
+    }
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return found;
+}
+
+int db_open(struct db **out, const char *target, int flags, struct strbuf *err)
+{
+    struct db *db;
+    int oflags, rc;
+    struct stat sbuf;
+    bool exists = stat(target, &sbuf) == 0;
+
+    *out = NULL;
+    if (!strncmp(target, "postgresql://", 13) || !strncmp(target, "postgres://", 11)) {
+        sb_addf(err, _("the PostgreSQL backend is not available yet; use a SQLite file path for --db"));
+        return -1;
+    }
+    if (!exists && !(flags & DB_OPEN_CREATE)) {
+        sb_addf(err, _("database %s not found; create it with 'cairn init' or pass --db"), target);
+        return -1;
+    }
+    if (exists && !db_is_cairn_file(target)) {
+        if (sbuf.st_size > 0) {
+            sb_addf(err, _("%s is not a Cairn database"), target);
+            return -1;
+        }
+    }
+
+    db = xcalloc(1, sizeof(*db));
+    oflags = (flags & DB_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    rc = sqlite3_open_v2(target, &db->handle, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        sb_addf(err, _("cannot open database %s: %s"), target,
+                db->handle ? sqlite3_errmsg(db->handle) : sqlite3_errstr(rc));
+        db_close(db);
+        return -1;
+    }
+    sqlite3_busy_timeout(db->handle, 10000);
+    sqlite3_extended_result_codes(db->handle, 1);
+
+    if (!(flags & DB_OPEN_READONLY)) {
+        if (db_exec(db,
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+                    err) ||
+            schema_migrate(db, err)) {
+            db_close(db);
+            return -1;
+        }
+    } else if (db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;", err)) {
+        db_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    sqlite3_close_v2(db->handle);
+    free(db);
+}
+
+int db_exec(struct db *db, const char *sql, struct strbuf *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (err)
+            sb_addf(err, _("database error: %s [%s]"), msg ? msg : "?", sql);
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct strbuf *err)
+{
+    struct db_stmt *st = xcalloc(1, sizeof(*st));
+
+    st->db = db;
+    if (sqlite3_prepare_v2(db->handle, sql, -1, &st->stmt, NULL) != SQLITE_OK) {
+        set_error(db, err, "prepare", sql);
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+void db_finalize(struct db_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_finalize(st->stmt);
+    free(st);
+}
+
+void db_reset(struct db_stmt *st)
+{
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+}
+
+void db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st->stmt, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st->stmt, idx);
+}
+
+void db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+    sqlite3_bind_int64(st->stmt, idx, v);
+}
+
+void db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    sqlite3_bind_double(st->stmt, idx, v);
+}
+
+void db_bind_null(struct db_stmt *st, int idx)
+{
+    sqlite3_bind_null(st->stmt, idx);
+}
+
+int db_step(struct db_stmt *st, struct strbuf *err)
+{
+    int rc = sqlite3_step(st->stmt);
+
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    set_error(st->db, err, "step", sqlite3_sql(st->stmt));
+    return DB_ERROR;
+}
+
+const char *db_column_text(struct db_stmt *st, int col)
+{
+    return (const char *)sqlite3_column_text(st->stmt, col);
+}
+
+int64_t db_column_int64(struct db_stmt *st, int col)
+{
+    return sqlite3_column_int64(st->stmt, col);
+}
+
+double db_column_double(struct db_stmt *st, int col)
+{
+    return sqlite3_column_double(st->stmt, col);
+}
+
+bool db_column_is_null(struct db_stmt *st, int col)
+{
+    return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+}
+
+int db_column_count(struct db_stmt *st)
+{
+    return sqlite3_column_count(st->stmt);
+}
+
+const char *db_column_name(struct db_stmt *st, int col)
+{
+    return sqlite3_column_name(st->stmt, col);
+}
+
+int64_t db_changes(struct db *db)
+{
+    return sqlite3_changes64(db->handle);
+}
+
+int db_begin(struct db *db, struct strbuf *err)
+{
+    return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int db_commit(struct db *db, struct strbuf *err)
+{
+    return db_exec(db, "COMMIT", err);
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->handle))
+        sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_query_int64(struct db *db, const char *sql, int64_t dflt, int64_t *out, struct strbuf *err)
+{
+    struct db_stmt *st = db_prepare(db, sql, err);
+    int rc;
+
+    if (!st)
+        return -1;
+    *out = dflt;
+    rc = db_step(st, err);
+    if (rc == DB_ROW && !db_column_is_null(st, 0))
+        *out = db_column_int64(st, 0);
+    db_finalize(st);
+    return rc == DB_ERROR ? -1 : 0;
+}
+
+struct sqlite3 *db_sqlite(struct db *db)
+{
+    return db->handle;
+}

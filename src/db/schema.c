@@ -1,0 +1,223 @@
+/*
+ * Cairn's schema, version by version. A migration is appended, never
+ * edited once released: the database records the version it is at in
+ * meta('schema_version') and db_open applies the newer ones in order.
+ *
+ * Conventions of the entity tables (one per canonical file):
+ * - columns carry the canonical field names of the data format;
+ * - money is INTEGER fen, scores INTEGER hundredths of a point;
+ * - dates are TEXT 'YYYY-MM-DD'; an event date (order_date, visit_date,
+ *   survey_date, expense_date) is the date in the company time zone and
+ *   <name>_given keeps the value as imported (a date or a timestamp with
+ *   its offset), from which the date is derived again when the time zone
+ *   setting changes; keys that contain an event date use the given value;
+ * - batch_id is the import batch that last wrote the row, for undo;
+ * - references are declared DEFERRABLE INITIALLY DEFERRED, so that one
+ *   import transaction can load the files in any order; the importer
+ *   checks them itself first to report the line of a bad reference.
+ */
+#include <stdio.h>
+
+#include "db/schema.h"
+#include "util/i18n.h"
+
+static const char *const migrations[] = {
+    /* Version 1: the canonical data set, settings and import batches. */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO meta VALUES ('application', 'cairn');"
+    "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+    "CREATE TABLE batches ("
+    "  batch_id INTEGER PRIMARY KEY,"
+    "  started_at TEXT NOT NULL,"  /* UTC, ISO 8601 */
+    "  user TEXT NOT NULL,"
+    "  inserted INTEGER NOT NULL DEFAULT 0,"
+    "  updated INTEGER NOT NULL DEFAULT 0,"
+    "  undone INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE batch_files ("
+    "  batch_id INTEGER NOT NULL REFERENCES batches(batch_id),"
+    "  path TEXT NOT NULL, kind TEXT, sha256 TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL DEFAULT 0, inserted INTEGER NOT NULL DEFAULT 0,"
+    "  updated INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0);"
+    /* The row images a batch overwrote: entity, key (JSON array of the key
+     * values), the row before (JSON object of column values) and the batch
+     * that had written it. Rows a batch inserted have batch_id = that batch
+     * in their table and no entry here. */
+    "CREATE TABLE batch_changes ("
+    "  batch_id INTEGER NOT NULL REFERENCES batches(batch_id),"
+    "  entity TEXT NOT NULL, key TEXT NOT NULL, before TEXT NOT NULL,"
+    "  before_batch INTEGER,"
+    "  PRIMARY KEY (batch_id, entity, key));"
+    "CREATE INDEX batch_changes_before ON batch_changes(before_batch);"
+
+    "CREATE TABLE org_units ("
+    "  unit_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  parent_id TEXT REFERENCES org_units(unit_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('company','region','city','team')),"
+    "  manager_id TEXT REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  batch_id INTEGER);"
+    "CREATE INDEX org_units_parent ON org_units(parent_id);"
+
+    "CREATE TABLE employees ("
+    "  employee_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  unit_id TEXT REFERENCES org_units(unit_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  position TEXT CHECK (position IN ('sales','team_lead','manager','support','hr','finance','other')),"
+    "  employment_type TEXT NOT NULL DEFAULT 'full_time'"
+    "    CHECK (employment_type IN ('full_time','temporary','intern')),"
+    "  hire_date TEXT NOT NULL, leave_date TEXT,"
+    "  leave_reason TEXT CHECK (leave_reason IN ('voluntary','involuntary')),"
+    "  manager_id TEXT REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  base_salary INTEGER, email TEXT, phone TEXT,"
+    "  batch_id INTEGER);"
+    "CREATE INDEX employees_unit ON employees(unit_id);"
+
+    "CREATE TABLE assignments ("
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  unit_id TEXT NOT NULL REFERENCES org_units(unit_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  start_date TEXT NOT NULL, end_date TEXT, batch_id INTEGER,"
+    "  PRIMARY KEY (employee_id, start_date));"
+
+    "CREATE TABLE customers ("
+    "  customer_id TEXT PRIMARY KEY, name TEXT,"
+    "  unit_id TEXT REFERENCES org_units(unit_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  segment TEXT, market_tier TEXT,"
+    "  owner_id TEXT REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  created_date TEXT, batch_id INTEGER);"
+    "CREATE INDEX customers_owner ON customers(owner_id);"
+
+    "CREATE TABLE customer_owners ("
+    "  customer_id TEXT NOT NULL REFERENCES customers(customer_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  start_date TEXT NOT NULL, end_date TEXT, batch_id INTEGER,"
+    "  PRIMARY KEY (customer_id, start_date));"
+    "CREATE INDEX customer_owners_employee ON customer_owners(employee_id);"
+
+    "CREATE TABLE orders ("
+    "  order_id TEXT PRIMARY KEY, order_date TEXT NOT NULL, order_date_given TEXT NOT NULL,"
+    "  customer_id TEXT REFERENCES customers(customer_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  employee_id TEXT REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  amount INTEGER NOT NULL, product TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('completed','cancelled','refunded')),"
+    "  batch_id INTEGER);"
+    "CREATE INDEX orders_employee_date ON orders(employee_id, order_date);"
+    "CREATE INDEX orders_customer_date ON orders(customer_id, order_date);"
+    "CREATE INDEX orders_date ON orders(order_date);"
+
+    "CREATE TABLE visits ("
+    "  visit_id TEXT PRIMARY KEY, visit_date TEXT NOT NULL, visit_date_given TEXT NOT NULL,"
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  customer_id TEXT REFERENCES customers(customer_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  kind TEXT, batch_id INTEGER);"
+    "CREATE INDEX visits_employee_date ON visits(employee_id, visit_date);"
+
+    "CREATE TABLE customer_surveys ("
+    "  customer_id TEXT NOT NULL REFERENCES customers(customer_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  survey_date_given TEXT NOT NULL, survey_date TEXT NOT NULL,"
+    "  score INTEGER NOT NULL,"
+    "  employee_id TEXT REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  batch_id INTEGER,"
+    "  PRIMARY KEY (customer_id, survey_date_given));"
+    "CREATE INDEX customer_surveys_date ON customer_surveys(survey_date);"
+
+    "CREATE TABLE employee_surveys ("
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  survey_date_given TEXT NOT NULL, survey_date TEXT NOT NULL,"
+    "  score INTEGER NOT NULL, batch_id INTEGER,"
+    "  PRIMARY KEY (employee_id, survey_date_given));"
+
+    "CREATE TABLE courses ("
+    "  course_id TEXT PRIMARY KEY, name TEXT NOT NULL, skill TEXT,"
+    "  hours INTEGER," /* hundredths of an hour */
+    "  batch_id INTEGER);"
+
+    "CREATE TABLE trainings ("
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  course_id TEXT NOT NULL REFERENCES courses(course_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  assigned_date TEXT NOT NULL, due_date TEXT NOT NULL, completed_date TEXT,"
+    "  exam_score INTEGER, batch_id INTEGER,"
+    "  PRIMARY KEY (employee_id, course_id, assigned_date));"
+    "CREATE INDEX trainings_due ON trainings(due_date);"
+
+    "CREATE TABLE skills ("
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  skill TEXT NOT NULL, score INTEGER NOT NULL, assessed_date TEXT NOT NULL,"
+    "  batch_id INTEGER,"
+    "  PRIMARY KEY (employee_id, skill, assessed_date));"
+
+    "CREATE TABLE payroll ("
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  month TEXT NOT NULL, base_pay INTEGER NOT NULL,"
+    "  variable_pay INTEGER NOT NULL DEFAULT 0, employer_cost INTEGER NOT NULL DEFAULT 0,"
+    "  batch_id INTEGER,"
+    "  PRIMARY KEY (employee_id, month));"
+    "CREATE INDEX payroll_month ON payroll(month);"
+
+    "CREATE TABLE expenses ("
+    "  expense_id TEXT PRIMARY KEY,"
+    "  employee_id TEXT NOT NULL REFERENCES employees(employee_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  expense_date TEXT NOT NULL, expense_date_given TEXT NOT NULL,"
+    "  category TEXT NOT NULL CHECK (category IN ('travel','entertainment','marketing','other')),"
+    "  amount INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('submitted','approved','rejected')),"
+    "  batch_id INTEGER);"
+    "CREATE INDEX expenses_employee_date ON expenses(employee_id, expense_date);"
+
+    "CREATE TABLE targets ("
+    "  scope_kind TEXT NOT NULL CHECK (scope_kind IN ('company','unit','employee')),"
+    "  scope_id TEXT NOT NULL DEFAULT '',"
+    "  period TEXT NOT NULL, metric TEXT NOT NULL,"
+    "  value TEXT NOT NULL," /* exact decimal as written */
+    "  batch_id INTEGER,"
+    "  PRIMARY KEY (scope_kind, scope_id, period, metric));"
+
+    "CREATE TABLE market ("
+    "  unit_id TEXT NOT NULL REFERENCES org_units(unit_id) DEFERRABLE INITIALLY DEFERRED,"
+    "  period TEXT NOT NULL, market_size INTEGER NOT NULL, batch_id INTEGER,"
+    "  PRIMARY KEY (unit_id, period));",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int db_latest_schema_version(void)
+{
+    return NMIGRATIONS;
+}
+
+int db_schema_version(struct db *db)
+{
+    int64_t v = 0;
+    int64_t has_meta = 0;
+
+    if (db_query_int64(db, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", 0,
+                       &has_meta, NULL) ||
+        !has_meta)
+        return 0;
+    if (db_query_int64(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
+                       0, &v, NULL))
+        return 0;
+    return (int)v;
+}
+
+int schema_migrate(struct db *db, struct strbuf *err)
+{
+    int version = db_schema_version(db);
+    char sql[128];
+
+    if (version > NMIGRATIONS) {
+        sb_addf(err, _("the database has schema version %d, newer than this cairn (%d); upgrade cairn"),
+                version, NMIGRATIONS);
+        return -1;
+    }
+    for (int v = version; v < NMIGRATIONS; v++) {
+        if (db_begin(db, err))
+            return -1;
+        snprintf(sql, sizeof(sql),
+                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', '%d')", v + 1);
+        if (db_exec(db, migrations[v], err) || db_exec(db, sql, err) || db_commit(db, err)) {
+            db_rollback(db);
+            return -1;
+        }
+    }
+    return 0;
+}
