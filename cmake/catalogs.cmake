@@ -28,11 +28,15 @@ foreach(lang ${CAIRN_LANGS})
   install(FILES ${mo} DESTINATION share/locale/${lang}/LC_MESSAGES)
 endforeach()
 
-# English: every msgid translated to itself.
+# English: every msgid translated to itself (the Chinese texts are
+# emptied first, then msgen fills each entry with its msgid).
+find_program(MSGFILTER msgfilter REQUIRED)
 set(en_mo ${CMAKE_BINARY_DIR}/locale/en/LC_MESSAGES/cairn.mo)
 add_custom_command(OUTPUT ${en_mo}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/locale/en/LC_MESSAGES
-  COMMAND ${MSGEN} --force-po -o ${CMAKE_BINARY_DIR}/po/en.po ${CMAKE_BINARY_DIR}/po/zh_CN.po
+  COMMAND ${MSGFILTER} --force-po --keep-header -i ${CMAKE_BINARY_DIR}/po/zh_CN.po
+          -o ${CMAKE_BINARY_DIR}/po/en-empty.po sed -e d
+  COMMAND ${MSGEN} --force-po -o ${CMAKE_BINARY_DIR}/po/en.po ${CMAKE_BINARY_DIR}/po/en-empty.po
   COMMAND ${MSGFMT} -o ${en_mo} ${CMAKE_BINARY_DIR}/po/en.po
   DEPENDS ${CMAKE_BINARY_DIR}/po/zh_CN.po VERBATIM)
 list(APPEND CAIRN_MO_FILES ${en_mo})

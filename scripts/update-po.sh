@@ -11,6 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 for dir in src/*/; do
     room=$(basename "$dir")
     files=$(find "$dir" -name '*.c' | sort)
+    # main.c belongs to the command-line room.
+    [ "$room" = cli ] && files="$files src/main.c"
     [ -n "$files" ] || continue
     # shellcheck disable=SC2086
     xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --no-location --sort-output \
