@@ -1,66 +1,73 @@
 /*
- * The CSV source: a UTF-8 file read by the streaming CSV reader.
- * NOTE: only UTF-8 (with or without BOM) and an explicit or detected
- * delimiter are handled here; other encodings and workbook formats are
- * to be added behind source_open.
+ * The record-source front door: tells the kind of file by its first bytes
+ * (a ZIP archive is an XLSX workbook, an OLE2 compound file an XLS
+ * workbook, anything else delimited text) and hands it to that reader.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "readers/source.h"
-#include "util/csv.h"
+#include "readers/source_impl.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-struct source {
-    char *name;
-    FILE *fp;
-    struct csv_reader *csv;
-    struct source_record rec;
-};
-
-/* Picks the delimiter that occurs most often outside quotes in the first
- * line: comma, semicolon or tab; comma when none occurs. */
-static char detect_delimiter(FILE *fp)
+int source_format_of(const char *path, enum source_format *format, struct strbuf *err)
 {
-    static const char candidates[] = {',', ';', '\t'};
-    long counts[3] = {0, 0, 0};
-    bool quoted = false;
-    int c, best = 0;
+    static const unsigned char zip_magic[4] = {'P', 'K', 3, 4};
+    static const unsigned char ole2_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    unsigned char head[8];
+    size_t n;
+    FILE *fp = fopen(path, "rb");
 
-    while ((c = fgetc(fp)) != EOF) {
-        if (c == '"')
-            quoted = !quoted;
-        if (!quoted && (c == '\n' || c == '\r'))
-            break;
-        for (int i = 0; i < 3; i++)
-            if (!quoted && c == candidates[i])
-                counts[i]++;
+    if (!fp) {
+        sb_addf(err, _("cannot open %s: %s"), path, strerror(errno));
+        return -1;
     }
-    rewind(fp);
-    for (int i = 1; i < 3; i++)
-        if (counts[i] > counts[best])
-            best = i;
-    return candidates[best];
+    n = fread(head, 1, sizeof(head), fp);
+    fclose(fp);
+
+    *format = FORMAT_TEXT;
+    if (n >= sizeof(zip_magic) && !memcmp(head, zip_magic, sizeof(zip_magic)))
+        *format = FORMAT_XLSX;
+    else if (n == sizeof(ole2_magic) && !memcmp(head, ole2_magic, sizeof(ole2_magic)))
+        *format = FORMAT_XLS;
+    return 0;
 }
 
 struct source *source_open(const char *path, const struct source_options *opts,
                            struct strbuf *err)
 {
-    struct csv_options copts = CSV_OPTIONS_INIT;
+    static const struct source_options defaults;
+    enum source_format format;
     struct source *src;
-    FILE *fp = fopen(path, "rb");
+    int rc;
 
-    if (!fp) {
-        sb_addf(err, _("cannot open %s: %m"), path);
+    if (!opts)
+        opts = &defaults;
+    if (source_format_of(path, &format, err))
+        return NULL;
+
+    src = xcalloc(1, sizeof(*src));
+    src->error_offset = -1;
+    src->encoding = ENCODING_UTF8;
+    switch (format) {
+    case FORMAT_XLSX:
+        rc = xlsx_source_open(src, path, opts, err);
+        break;
+    case FORMAT_XLS:
+        rc = xls_source_open(src, path, opts, err);
+        break;
+    default:
+        rc = text_source_open(src, path, opts, err);
+        break;
+    }
+    if (rc) {
+        free(src->name);
+        free(src);
         return NULL;
     }
-    src = xcalloc(1, sizeof(*src));
-    src->name = xstrdup(path);
-    src->fp = fp;
-    copts.delimiter = opts && opts->delimiter ? opts->delimiter : detect_delimiter(fp);
-    src->csv = csv_open(fp, &copts);
     return src;
 }
 
@@ -68,38 +75,93 @@ void source_close(struct source *src)
 {
     if (!src)
         return;
-    csv_close(src->csv);
-    if (src->fp)
-        fclose(src->fp);
+    if (src->ops && src->impl)
+        src->ops->close(src);
     free(src->name);
     free(src);
 }
 
 int source_next(struct source *src, struct source_record **rec, struct strbuf *err)
 {
-    struct csv_record *r;
-    int rc = csv_next(src->csv, &r, err);
-
-    if (rc != 1)
-        return rc;
-    src->rec.nfields = r->nfields;
-    src->rec.fields = r->fields;
-    src->rec.line = r->line;
-    *rec = &src->rec;
-    return 1;
+    src->error_line = 0;
+    src->error_offset = -1;
+    return src->ops->next(src, rec, err);
 }
 
 long source_error_line(const struct source *src)
 {
-    return csv_error_line(src->csv);
+    return src->error_line;
 }
 
 long long source_error_offset(const struct source *src)
 {
-    return csv_error_offset(src->csv);
+    return src->error_offset;
 }
 
 const char *source_name(const struct source *src)
 {
     return src->name;
+}
+
+enum source_encoding source_encoding_used(const struct source *src)
+{
+    return src->encoding;
+}
+
+const char *source_encoding_name(enum source_encoding enc)
+{
+    switch (enc) {
+    case ENCODING_UTF8:
+        return "UTF-8";
+    case ENCODING_GB18030:
+        return "GB18030";
+    case ENCODING_UTF16:
+        return "UTF-16";
+    default:
+        return "auto";
+    }
+}
+
+int source_encoding_parse(const char *name, enum source_encoding *enc)
+{
+    static const struct {
+        const char *name;
+        enum source_encoding enc;
+    } names[] = {
+        {"auto", ENCODING_AUTO},       {"utf-8", ENCODING_UTF8},  {"utf8", ENCODING_UTF8},
+        {"gb18030", ENCODING_GB18030}, {"gbk", ENCODING_GB18030}, {"gb2312", ENCODING_GB18030},
+        {"utf-16", ENCODING_UTF16},    {"utf16", ENCODING_UTF16},
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!strcasecmp(name, names[i].name)) {
+            *enc = names[i].enc;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+long source_sheet_names(const char *path, char ***names, struct strbuf *err)
+{
+    enum source_format format;
+
+    *names = NULL;
+    if (source_format_of(path, &format, err))
+        return -1;
+    if (format == FORMAT_XLSX)
+        return xlsx_sheet_names(path, names, err);
+    if (format == FORMAT_XLS)
+        return xls_sheet_names(path, names, err);
+    sb_addf(err, _("%s is not an XLSX or XLS workbook"), path);
+    return -1;
+}
+
+void source_free_names(char **names)
+{
+    if (!names)
+        return;
+    for (char **p = names; *p; p++)
+        free(*p);
+    free(names);
 }

@@ -1,0 +1,242 @@
+/*
+ * Encoding detection and the iconv transcoding stream. The stream is a
+ * glibc fopencookie FILE so that the CSV reader, which reads a FILE, can
+ * read GB18030 and UTF-16 files unchanged; its buffers are of fixed size,
+ * so memory stays flat whatever the file's length.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readers/decode.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+int utf8_check_byte(struct utf8_check *u, unsigned char c)
+{
+    if (u->need) {
+        if (c < u->lo || c > u->hi) {
+            u->need = 0;
+            return -1;
+        }
+        u->lo = 0x80;
+        u->hi = 0xBF;
+        return --u->need == 0 ? 1 : 0;
+    }
+    if (c < 0x80)
+        return 0;
+    u->lo = 0x80;
+    u->hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        u->need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        u->need = 2;
+        if (c == 0xE0)
+            u->lo = 0xA0;
+        else if (c == 0xED)
+            u->hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        u->need = 3;
+        if (c == 0xF0)
+            u->lo = 0x90;
+        else if (c == 0xF4)
+            u->hi = 0x8F;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+void decode_sniff(const unsigned char *buf, size_t len, bool complete, struct sniff_result *out)
+{
+    struct utf8_check u = {0, 0, 0};
+
+    memset(out, 0, sizeof(*out));
+
+    /* A byte order mark decides. */
+    if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) {
+        out->encoding = ENCODING_UTF8;
+        out->bom_len = 3;
+        return;
+    }
+    if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF))) {
+        out->encoding = ENCODING_UTF16;
+        out->big_endian = buf[0] == 0xFE;
+        out->bom_len = 2;
+        return;
+    }
+    if (len >= 4 && buf[0] == 0x84 && buf[1] == 0x31 && buf[2] == 0x95 && buf[3] == 0x33) {
+        out->encoding = ENCODING_GB18030;
+        out->bom_len = 4; /* iconv would decode it to U+FEFF: skip it */
+        return;
+    }
+
+    /* Count valid multi-byte sequences and invalid bytes. A byte that
+     * breaks a sequence is looked at again as the start of the next. */
+    for (size_t i = 0; i < len; i++) {
+        int had = u.need;
+        int rc = utf8_check_byte(&u, buf[i]);
+
+        if (rc == 1) {
+            out->valid_sequences++;
+        } else if (rc < 0) {
+            out->invalid_bytes++;
+            if (had && utf8_check_byte(&u, buf[i]) < 0)
+                out->invalid_bytes++;
+        }
+    }
+    if (u.need && complete)
+        out->invalid_bytes++; /* the file ends inside a sequence */
+
+    if (out->invalid_bytes == 0 || out->valid_sequences >= 3 * out->invalid_bytes)
+        out->encoding = ENCODING_UTF8;
+    else
+        out->encoding = ENCODING_GB18030;
+}
+
+bool decode_guess_utf16_be(const unsigned char *buf, size_t len)
+{
+    return len >= 2 && buf[0] == 0 && buf[1] != 0;
+}
+
+enum decoder_state { DEC_READING, DEC_FAILED, DEC_MARKED, DEC_DONE };
+
+struct decoder {
+    FILE *raw;
+    iconv_t cd;
+    enum decoder_state state;
+
+    char in[16384];
+    size_t in_start, in_end;
+    long long in_base;    /* file offset of in[0] */
+    bool raw_eof;
+    bool need_more;       /* in ends inside a sequence */
+
+    char out[65536];
+    size_t out_start, out_end;
+    long long delivered;  /* decoded bytes handed out so far */
+
+    long long error_offset, error_at;
+};
+
+/* Refills the input when needed and converts as much as fits into out. */
+static void decoder_step(struct decoder *d)
+{
+    char *ip, *op;
+    size_t il, ol, n;
+
+    d->out_start = d->out_end = 0;
+    if (!d->raw_eof && (d->need_more || d->in_start == d->in_end)) {
+        memmove(d->in, d->in + d->in_start, d->in_end - d->in_start);
+        d->in_base += (long long)d->in_start;
+        d->in_end -= d->in_start;
+        d->in_start = 0;
+        n = fread(d->in + d->in_end, 1, sizeof(d->in) - d->in_end, d->raw);
+        if (n == 0)
+            d->raw_eof = true;
+        d->in_end += n;
+        d->need_more = false;
+    }
+    if (d->in_start == d->in_end) {
+        if (d->raw_eof)
+            d->state = DEC_DONE;
+        return;
+    }
+
+    ip = d->in + d->in_start;
+    il = d->in_end - d->in_start;
+    op = d->out;
+    ol = sizeof(d->out);
+    n = iconv(d->cd, &ip, &il, &op, &ol);
+    d->in_start = (size_t)(ip - d->in);
+    d->out_end = (size_t)(op - d->out);
+    if (n != (size_t)-1 || errno == E2BIG)
+        return;
+    if (errno == EINVAL && !d->raw_eof) {
+        d->need_more = true;
+        return;
+    }
+    /* EILSEQ, or the file ends inside a sequence. */
+    d->state = DEC_FAILED;
+    d->error_offset = d->in_base + (long long)d->in_start;
+}
+
+static ssize_t decoder_read(void *cookie, char *buf, size_t size)
+{
+    struct decoder *d = cookie;
+    size_t n;
+
+    if (size == 0)
+        return 0;
+    while (d->out_start == d->out_end) {
+        if (d->state == DEC_FAILED) {
+            d->state = DEC_MARKED;
+            d->error_at = d->delivered;
+            d->delivered++;
+            buf[0] = (char)0xFF;
+            return 1;
+        }
+        if (d->state != DEC_READING)
+            return 0;
+        decoder_step(d);
+    }
+    n = d->out_end - d->out_start;
+    if (n > size)
+        n = size;
+    memcpy(buf, d->out + d->out_start, n);
+    d->out_start += n;
+    d->delivered += (long long)n;
+    return (ssize_t)n;
+}
+
+static int decoder_close(void *cookie)
+{
+    struct decoder *d = cookie;
+
+    iconv_close(d->cd);
+    free(d);
+    return 0;
+}
+
+FILE *decoder_open(FILE *raw, const char *from, size_t skip, struct decoder **dec,
+                   struct strbuf *err)
+{
+    static const cookie_io_functions_t io = {decoder_read, NULL, NULL, decoder_close};
+    struct decoder *d;
+    iconv_t cd = iconv_open("UTF-8", from);
+    FILE *stream;
+
+    if (cd == (iconv_t)-1) {
+        sb_addf(err, _("this system cannot convert from %s: %s"), from, strerror(errno));
+        return NULL;
+    }
+    d = xcalloc(1, sizeof(*d));
+    d->raw = raw;
+    d->cd = cd;
+    d->error_offset = -1;
+    d->error_at = -1;
+
+    /* The byte order mark: skipped, but counted in original offsets. */
+    d->in_end = fread(d->in, 1, skip, raw);
+    d->in_start = d->in_end;
+
+    stream = fopencookie(d, "r", io);
+    if (!stream) {
+        sb_addf(err, _("cannot open a decoding stream: %s"), strerror(errno));
+        decoder_close(d);
+        return NULL;
+    }
+    *dec = d;
+    return stream;
+}
+
+bool decoder_failed(const struct decoder *d, long long *decoded_at, long long *original_offset)
+{
+    if (d->state != DEC_MARKED)
+        return false;
+    *decoded_at = d->error_at;
+    *original_offset = d->error_offset;
+    return true;
+}

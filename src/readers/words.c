@@ -1,0 +1,213 @@
+/*
+ * The whitespace-separated reader: a byte-at-a-time scanner over a FILE
+ * (buffered by stdio) with the shared UTF-8 check running on every byte.
+ */
+#include <stdlib.h>
+
+#include "readers/decode.h"
+#include "readers/words.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+struct words_reader {
+    FILE *fp;
+    int pushed[3];         /* bytes read ahead, last pushed first out */
+    int npushed;
+    bool started;
+    long line;
+    long long offset;      /* stream offset of the next byte */
+    struct utf8_check utf8;
+    long long seq_start;   /* offset of the current UTF-8 sequence */
+
+    struct strbuf text;    /* the fields' bytes, each NUL-terminated */
+    size_t *starts;
+    size_t nstarts, starts_alloc;
+    char **fields;
+    size_t fields_alloc;
+    struct source_record rec;
+
+    long error_line;
+    long long error_offset;
+};
+
+struct words_reader *words_open(FILE *fp)
+{
+    struct words_reader *w = xcalloc(1, sizeof(*w));
+
+    w->fp = fp;
+    w->line = 1;
+    w->error_offset = -1;
+    return w;
+}
+
+void words_close(struct words_reader *w)
+{
+    if (!w)
+        return;
+    sb_release(&w->text);
+    free(w->starts);
+    free(w->fields);
+    free(w);
+}
+
+long words_error_line(const struct words_reader *w)
+{
+    return w->error_line;
+}
+
+long long words_error_offset(const struct words_reader *w)
+{
+    return w->error_offset;
+}
+
+/* Bytes of the stream with a pushback of three, so that a stream that
+ * cannot seek (a decoding stream) can still be peeked at. */
+static int get_raw(struct words_reader *w)
+{
+    if (w->npushed)
+        return w->pushed[--w->npushed];
+    return getc(w->fp);
+}
+
+static void unget_raw(struct words_reader *w, int c)
+{
+    if (c != EOF && w->npushed < 3)
+        w->pushed[w->npushed++] = c;
+}
+
+/* Returns the next byte, -1 at the end, -2 at invalid UTF-8. */
+static int next_byte(struct words_reader *w)
+{
+    int c = get_raw(w);
+
+    if (c == EOF) {
+        if (w->utf8.need) {
+            w->utf8.need = 0;
+            w->error_offset = w->seq_start;
+            return -2;
+        }
+        return -1;
+    }
+    if (!w->utf8.need)
+        w->seq_start = w->offset;
+    w->offset++;
+    if (utf8_check_byte(&w->utf8, (unsigned char)c) < 0) {
+        w->error_offset = w->seq_start;
+        return -2;
+    }
+    return c;
+}
+
+static int peek_byte(struct words_reader *w)
+{
+    int c = get_raw(w);
+
+    unget_raw(w, c);
+    return c;
+}
+
+static void skip_bom(struct words_reader *w)
+{
+    static const int bom[3] = {0xEF, 0xBB, 0xBF};
+    int got[3];
+    int n = 0;
+
+    w->started = true;
+    while (n < 3 && (got[n] = get_raw(w)) == bom[n])
+        n++;
+    if (n == 3) {
+        w->offset = 3;
+        return;
+    }
+    /* Not a BOM: push back what was read, the last byte first. */
+    for (int i = n < 3 ? n : 2; i >= 0; i--)
+        unget_raw(w, got[i]);
+}
+
+static void start_field(struct words_reader *w)
+{
+    XGROW(w->starts, w->starts_alloc, w->nstarts + 1);
+    w->starts[w->nstarts++] = w->text.len;
+}
+
+static int fail(struct words_reader *w, struct strbuf *err, long line, const char *msg)
+{
+    w->error_line = line;
+    sb_add(err, msg);
+    return -1;
+}
+
+int words_next(struct words_reader *w, struct source_record **rec, struct strbuf *err)
+{
+    bool in_field, quoted;
+    int c;
+
+    if (!w->started)
+        skip_bom(w);
+
+again:
+    sb_reset(&w->text);
+    w->nstarts = 0;
+    w->rec.line = w->line;
+    in_field = quoted = false;
+
+    for (;;) {
+        c = next_byte(w);
+        if (c == -2)
+            return fail(w, err, w->line, _("invalid UTF-8 byte"));
+
+        /* Inside quotes everything but a quote is text. */
+        if (quoted) {
+            if (c == -1)
+                return fail(w, err, w->rec.line,
+                            _("a quoted field is not closed before the end of the file"));
+            if (c == '"' && peek_byte(w) == '"') {
+                next_byte(w);
+                sb_addch(&w->text, '"');
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                if (c == '\n')
+                    w->line++;
+                sb_addch(&w->text, (char)c);
+            }
+            continue;
+        }
+
+        /* Separators and line ends close the field. */
+        if (c == -1 || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (in_field)
+                sb_addch(&w->text, '\0');
+            in_field = false;
+            if (c == ' ' || c == '\t')
+                continue;
+            if (c == -1 && w->nstarts == 0)
+                return 0;
+            if (c == '\r' && peek_byte(w) == '\n')
+                next_byte(w);
+            if (c != -1)
+                w->line++;
+            if (w->nstarts == 0)
+                goto again; /* a blank line */
+            break;
+        }
+
+        if (!in_field) {
+            start_field(w);
+            in_field = true;
+            if (c == '"') {
+                quoted = true;
+                continue;
+            }
+        }
+        sb_addch(&w->text, (char)c);
+    }
+
+    XGROW(w->fields, w->fields_alloc, w->nstarts);
+    for (size_t i = 0; i < w->nstarts; i++)
+        w->fields[i] = w->text.buf + w->starts[i];
+    w->rec.nfields = w->nstarts;
+    w->rec.fields = w->fields;
+    *rec = &w->rec;
+    return 1;
+}

@@ -1,0 +1,15 @@
+#include "readers/source_impl.h"
+#include "util/i18n.h"
+int xls_source_open(struct source *src, const char *path, const struct source_options *opts,
+                     struct strbuf *err)
+{
+    (void)src; (void)opts;
+    sb_addf(err, _("%s: XLS workbooks cannot be read yet"), path);
+    return -1;
+}
+long xls_sheet_names(const char *path, char ***names, struct strbuf *err)
+{
+    (void)names;
+    sb_addf(err, _("%s: XLS workbooks cannot be read yet"), path);
+    return -1;
+}
