@@ -18,8 +18,45 @@ const struct command commands[] = {
         "stored but never printed back.\n"
         "\n"
         "  --format text|json   output format of the list (default text)\n")},
+    {"export", cmd_export, N_("Write the database as a canonical data set"),
+     N_("Usage: cairn export DIR\n"
+        "\n"
+        "Writes every entity that has rows as a canonical CSV file in DIR, which\n"
+        "must be empty or absent: columns in the data format's order, money with\n"
+        "two decimals, event dates as they were imported. Settings, users and\n"
+        "import batches are not exported.\n")},
     {"help", cmd_help, N_("List the commands, or show one command's help"),
      N_("Usage: cairn help [COMMAND]\n")},
+    {"import", cmd_import, N_("Import files of the canonical data set"),
+     N_("Usage: cairn import PATH... [--kind ENTITY] [--skip-bad-rows] [--rejects FILE]\n"
+        "                    [--dry-run] [--encoding auto|utf-8|gb18030|utf-16]\n"
+        "                    [--sheet NAME] [--format text|json]\n"
+        "\n"
+        "Imports canonical files (orders.csv, employees.csv, ...) and folders of\n"
+        "them in one transaction: either every row is stored or, on any error,\n"
+        "nothing is. Rows are matched by their key, so importing the same file\n"
+        "again changes nothing. Each stored run is an import batch that\n"
+        "'cairn imports undo' can take back.\n"
+        "\n"
+        "  --kind ENTITY        the entity of files given directly (for example\n"
+        "                       orders), for files not named after it\n"
+        "  --skip-bad-rows      store the valid rows; reject the invalid ones and\n"
+        "                       the rows that refer to them\n"
+        "  --rejects FILE       where rejected rows go (default\n"
+        "                       rejected-BATCH.csv in the current folder)\n"
+        "  --dry-run            check and count everything, store nothing\n"
+        "  --encoding NAME      character encoding of the files (default auto)\n"
+        "  --sheet NAME         the workbook sheet to read (default the first)\n"
+        "  --format text|json   output format of the report (default text)\n")},
+    {"imports", cmd_imports, N_("List import batches, or undo one"),
+     N_("Usage: cairn imports [--format text|json]\n"
+        "       cairn imports undo ID\n"
+        "\n"
+        "Lists the import batches, newest first, with their files and counts.\n"
+        "'undo ID' deletes the rows batch ID inserted and restores the rows it\n"
+        "updated; it is refused when a later batch changed the same rows.\n"
+        "\n"
+        "  --format text|json   output format of the list (default text)\n")},
     {"init", cmd_init, N_("Create an empty database"),
      N_("Usage: cairn [--db PATH] init\n"
         "\n"

@@ -1,0 +1,381 @@
+/*
+ * One import run from start to report: collecting the files of the given
+ * paths, reading them, resolving units and references, storing the rows
+ * as one batch in one transaction (or rolling back for a dry run or on
+ * errors), writing rejected rows and building the JSON report.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "import/batches.h"
+#include "import/run.h"
+#include "metrics/rollup.h"
+#include "store/events.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+void run_error(struct import_run *run, struct import_file *f, size_t row, long line,
+               int field_index, const char *value, long long offset, const char *message)
+{
+    const char *column = NULL, *field = NULL;
+    json_t *e;
+
+    if (field_index >= 0) {
+        field = f->entity->fields[field_index].name;
+        if (f->field_source[field_index] >= 0)
+            column = f->headers[f->field_source[field_index]];
+    }
+    f->error_count++;
+    if (f->error_count <= IMPORT_MAX_LISTED_ERRORS) {
+        e = json_object();
+        json_object_set_new(e, "source", json_string(f->path));
+        json_object_set_new(e, "line", line > 0 ? json_integer(line) : json_null());
+        json_object_set_new(e, "column", column ? json_string(column) : json_null());
+        json_object_set_new(e, "field", field ? json_string(field) : json_null());
+        json_object_set_new(e, "value", value ? json_string(value) : json_null());
+        json_object_set_new(e, "offset", offset >= 0 ? json_integer(offset) : json_null());
+        json_object_set_new(e, "message", json_string(message));
+        json_array_append_new(f->errors, e);
+    }
+
+    if (row == (size_t)-1) {
+        f->failed = true;
+        return;
+    }
+    if (!(f->states[row] & ROW_REJECTED)) {
+        f->states[row] |= ROW_REJECTED;
+        f->rejected++;
+    }
+    if (run->opts->skip_bad_rows) {
+        struct row_reason *r;
+
+        XGROW(f->reasons, f->reasons_alloc, f->nreasons + 1);
+        r = &f->reasons[f->nreasons++];
+        r->row = row;
+        r->message = xstrdup(message);
+    }
+}
+
+void run_warning(struct import_run *run, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    sb_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    json_array_append_new(run->warnings, json_string(sb.buf));
+    sb_release(&sb);
+}
+
+static struct import_file *add_file(struct import_run *run, const char *path,
+                                    const struct entity_def *e)
+{
+    struct import_file *f = xcalloc(1, sizeof(*f));
+
+    f->path = xstrdup(path);
+    f->entity = e;
+    f->errors = json_array();
+    if (e)
+        table_layout_init(&f->layout, e);
+    run->files = xrealloc(run->files, (run->nfiles + 1) * sizeof(*run->files));
+    run->files[run->nfiles++] = f;
+    return f;
+}
+
+static void free_file(struct import_file *f)
+{
+    for (size_t i = 0; i < f->nheaders; i++)
+        free(f->headers[i]);
+    for (size_t i = 0; i < f->nreasons; i++)
+        free(f->reasons[i].message);
+    free(f->reasons);
+    free(f->headers);
+    free(f->lines);
+    free(f->states);
+    free(f->cells);
+    sb_release(&f->text);
+    strmap_release(&f->keys);
+    json_decref(f->errors);
+    free(f->path);
+    free(f);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the canonical files of a folder, in name order; other entries are
+ * ignored with a warning. */
+static void add_folder(struct import_run *run, const char *dir)
+{
+    struct strbuf path = STRBUF_INIT;
+    char **names = NULL;
+    size_t n = 0, alloc = 0;
+    struct dirent *d;
+    struct stat st;
+    DIR *dp = opendir(dir);
+
+    if (!dp) {
+        struct import_file *f = add_file(run, dir, NULL);
+
+        sb_setf(&path, _("cannot read the folder: %s"), strerror(errno));
+        run_error(run, f, (size_t)-1, 0, -1, NULL, -1, path.buf);
+        sb_release(&path);
+        return;
+    }
+    while ((d = readdir(dp))) {
+        if (d->d_name[0] == '.')
+            continue;
+        XGROW(names, alloc, n + 1);
+        names[n++] = xstrdup(d->d_name);
+    }
+    closedir(dp);
+    qsort(names, n, sizeof(*names), compare_names);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct entity_def *e = entity_by_file(names[i]);
+
+        sb_setf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+        if (e && stat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
+            add_file(run, path.buf, e);
+        else
+            run_warning(run, _("%s is not a file of the canonical data set and is ignored"),
+                        path.buf);
+        free(names[i]);
+    }
+    free(names);
+    sb_release(&path);
+}
+
+static void add_path(struct import_run *run, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    const struct entity_def *e;
+    struct strbuf msg = STRBUF_INIT;
+    struct import_file *f;
+    struct stat st;
+
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        add_folder(run, path);
+        return;
+    }
+    e = run->opts->kind ? entity_by_name(run->opts->kind) : entity_by_file(base ? base + 1 : path);
+    f = add_file(run, path, e);
+    if (!e)
+        run_error(run, f, (size_t)-1, 0, -1, NULL, -1,
+                  _("cannot tell which data this file holds: name it after its entity (for example orders.csv) or give --kind"));
+    else if (stat(path, &st) != 0) {
+        sb_setf(&msg, _("cannot read the file: %s"), strerror(errno));
+        run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+    }
+    sb_release(&msg);
+}
+
+/* Fills f->sha256 with the file's SHA-256 in hex. */
+static int hash_file(struct import_file *f)
+{
+    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    FILE *fp = fopen(f->path, "rb");
+    size_t n;
+    int rc = -1;
+
+    if (!fp || !ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        goto out;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        if (!EVP_DigestUpdate(ctx, buf, n))
+            goto out;
+    if (ferror(fp) || !EVP_DigestFinal_ex(ctx, md, &mdlen))
+        goto out;
+    for (unsigned int i = 0; i < mdlen && i < 32; i++)
+        snprintf(f->sha256 + 2 * i, 3, "%02x", md[i]);
+    rc = 0;
+out:
+    if (fp)
+        fclose(fp);
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+static json_t *file_report(const struct import_file *f, bool stored)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "path", json_string(f->path));
+    json_object_set_new(o, "kind", f->entity ? json_string(f->entity->name) : json_null());
+    json_object_set_new(o, "rows", json_integer((json_int_t)f->nrows));
+    json_object_set_new(o, "inserted", json_integer(stored ? f->inserted : 0));
+    json_object_set_new(o, "updated", json_integer(stored ? f->updated : 0));
+    json_object_set_new(o, "unchanged", json_integer(stored ? f->unchanged : 0));
+    json_object_set_new(o, "rejected", json_integer(f->rejected));
+    json_object_set_new(o, "errors", json_incref(f->errors));
+    json_object_set_new(o, "error_count", json_integer(f->error_count));
+    return o;
+}
+
+static json_t *build_report(struct import_run *run, bool stored, const char *rejects)
+{
+    json_t *report = json_object(), *files = json_array();
+    bool real = stored && !run->opts->dry_run;
+
+    for (size_t i = 0; i < run->nfiles; i++)
+        json_array_append_new(files, file_report(run->files[i], stored));
+    json_object_set_new(report, "files", files);
+    json_object_set_new(report, "warnings", json_incref(run->warnings));
+    json_object_set_new(report, "batch", real ? json_integer(run->batch) : json_null());
+    json_object_set_new(report, "units_created", json_integer(stored ? (json_int_t)run->nnew_units : 0));
+    json_object_set_new(report, "rejects", rejects ? json_string(rejects) : json_null());
+    return report;
+}
+
+/* Whether every file could be read; and whether any row was rejected. */
+static bool files_ok(const struct import_run *run, bool *rows_rejected)
+{
+    bool ok = true;
+
+    *rows_rejected = false;
+    for (size_t i = 0; i < run->nfiles; i++) {
+        if (run->files[i]->failed)
+            ok = false;
+        if (run->files[i]->rejected)
+            *rows_rejected = true;
+    }
+    return ok;
+}
+
+/* Stores the run under a new batch; the caller commits or rolls back. */
+static int store_run(struct import_run *run, struct strbuf *err)
+{
+    long inserted, updated = 0;
+
+    if (batch_create(run->db, &run->batch, err) || write_rows(run, err))
+        return -1;
+    inserted = run->units_inserted;
+    for (size_t i = 0; i < run->nfiles; i++) {
+        struct import_file *f = run->files[i];
+
+        if (batch_add_file(run->db, run->batch, f->path, f->entity->name, f->sha256,
+                           (long)f->nrows, f->inserted, f->updated, f->unchanged, f->rejected,
+                           err))
+            return -1;
+        inserted += f->inserted;
+        updated += f->updated;
+    }
+    if (batch_finish(run->db, run->batch, inserted, updated, err))
+        return -1;
+    return rollups_refresh(run->db, err);
+}
+
+/* Writes the rejected rows when there are any; returns the path used. */
+static char *save_rejects(struct import_run *run, struct strbuf *err)
+{
+    struct strbuf path = STRBUF_INIT;
+    bool any = false;
+
+    for (size_t i = 0; i < run->nfiles; i++)
+        any = any || run->files[i]->rejected;
+    if (!run->opts->skip_bad_rows || !any)
+        return NULL;
+    if (run->opts->rejects_path)
+        sb_add(&path, run->opts->rejects_path);
+    else if (run->opts->dry_run)
+        sb_add(&path, "rejected-dry-run.csv");
+    else
+        sb_addf(&path, "rejected-%lld.csv", run->batch);
+    if (write_rejects(run, path.buf, err)) {
+        run_warning(run, _("the rejected rows could not be written: %s"), err->buf);
+        sb_reset(err);
+        sb_release(&path);
+        return NULL;
+    }
+    return sb_detach(&path);
+}
+
+int import_run(struct db *db, const char *const *paths, size_t npaths,
+               const struct import_options *opts, json_t **report, struct strbuf *err)
+{
+    struct import_run run = {0};
+    bool ok, rows_rejected, stored = false, in_tx = false;
+    char *rejects = NULL;
+    int rc = -1;
+
+    *report = NULL;
+    if (opts->kind && !entity_by_name(opts->kind)) {
+        sb_addf(err, _("unknown kind '%s'"), opts->kind);
+        return -1;
+    }
+    run.db = db;
+    run.opts = opts;
+    run.warnings = json_array();
+    run.tz = company_tz_open(db, err);
+    if (!run.tz)
+        goto out;
+    if (db_begin(db, err))
+        goto out;
+    in_tx = true;
+
+    /* Read every file; then units and references across all of them. */
+    for (size_t i = 0; i < npaths; i++)
+        add_path(&run, paths[i]);
+    for (size_t i = 0; i < run.nfiles; i++) {
+        struct import_file *f = run.files[i];
+
+        if (f->failed)
+            continue;
+        if (hash_file(f)) {
+            run_error(&run, f, (size_t)-1, 0, -1, NULL, -1, _("cannot read the file"));
+            continue;
+        }
+        if (read_import_file(&run, f, err))
+            goto out;
+    }
+    if (files_ok(&run, &rows_rejected) && units_resolve(&run, err))
+        goto out;
+    if (files_ok(&run, &rows_rejected) && references_check(&run, err))
+        goto out;
+    ok = files_ok(&run, &rows_rejected);
+    if (opts->progress)
+        opts->progress(opts->progress_ctx, run.rows_read);
+
+    /* Store, unless errors stop the run; a dry run rolls back. */
+    if (ok && (!rows_rejected || opts->skip_bad_rows)) {
+        if (store_run(&run, err))
+            goto out;
+        if (opts->dry_run) {
+            db_rollback(db);
+        } else if (db_commit(db, err)) {
+            goto out;
+        }
+        in_tx = false;
+        stored = true;
+        rejects = save_rejects(&run, err);
+    }
+    rc = stored ? IMPORT_OK : IMPORT_REJECTED;
+    *report = build_report(&run, stored, rejects);
+out:
+    if (in_tx)
+        db_rollback(db);
+    for (size_t i = 0; i < run.nfiles; i++)
+        free_file(run.files[i]);
+    for (size_t i = 0; i < run.nnew_units; i++) {
+        free(run.new_units[i].id);
+        free(run.new_units[i].name);
+        free(run.new_units[i].parent);
+    }
+    free(run.new_units);
+    free(run.files);
+    free(rejects);
+    json_decref(run.warnings);
+    if (run.tz)
+        tz_close(run.tz);
+    return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * The state of one import run, shared by its phases: reading the files
+ * (read.c), resolving unit paths (units.c), checking references
+ * (references.c), storing the rows (write.c) and reporting (run.c).
+ * Rows are held in memory between reading and storing because references
+ * can only be checked once every file of the run has been read.
+ */
+#ifndef CAIRN_IMPORT_RUN_H
+#define CAIRN_IMPORT_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "import/columns.h"
+#include "import/convert.h"
+#include "import/import.h"
+#include "import/strmap.h"
+
+/* A NULL integer cell; no converted value comes near it. */
+#define CELL_INT_NULL INT64_MIN
+/* The most errors listed per file; all of them are counted. */
+#define IMPORT_MAX_LISTED_ERRORS 1000
+
+enum row_state {
+    ROW_REJECTED = 1, /* an error concerns this row */
+    ROW_NO_KEY = 2,   /* its key could not be read */
+};
+
+struct row_reason {
+    size_t row;
+    char *message;
+};
+
+struct import_file {
+    char *path;
+    const struct entity_def *entity; /* NULL when it could not be told */
+    struct table_layout layout;
+    char sha256[65];
+
+    char **headers;           /* the source headers as written */
+    size_t nheaders;
+    int field_source[TABLE_MAX_COLUMNS]; /* source column of each field, or -1 */
+
+    /* The rows: line, state and layout.ncols cells each. A text cell is an
+     * offset into text (0: NULL), an integer cell the value. */
+    size_t nrows, rows_alloc, cells_alloc;
+    long *lines;
+    unsigned char *states;
+    int64_t *cells;
+    struct strbuf text;
+    struct strmap keys; /* key → row index, for duplicates */
+
+    bool failed;          /* an error concerns the whole file */
+    long inserted, updated, unchanged, rejected;
+    json_t *errors;
+    long error_count;
+    struct row_reason *reasons; /* with skip_bad_rows: why rows were rejected */
+    size_t nreasons, reasons_alloc;
+};
+
+struct new_unit {
+    char *id, *name, *parent;
+    const char *kind;
+};
+
+struct import_run {
+    struct db *db;
+    const struct import_options *opts;
+    struct tz *tz;
+    struct import_file **files;
+    size_t nfiles;
+    json_t *warnings;
+    long rows_read;
+
+    struct new_unit *new_units; /* units created from unit paths */
+    size_t nnew_units, new_units_alloc;
+    long long batch; /* 0 until the batch exists */
+    long units_inserted;
+};
+
+/* The text of a cell, or NULL. */
+static inline const char *cell_text(const struct import_file *f, size_t row, size_t col)
+{
+    int64_t off = f->cells[row * f->layout.ncols + col];
+
+    return off ? f->text.buf + off : NULL;
+}
+
+static inline int64_t *row_cells(const struct import_file *f, size_t row)
+{
+    return f->cells + row * f->layout.ncols;
+}
+
+/* Records an error of file f; row is the row index or (size_t)-1 for the
+ * whole file. field_index -1: no particular field. The row is rejected,
+ * or the file marked failed. */
+void run_error(struct import_run *run, struct import_file *f, size_t row, long line,
+               int field_index, const char *value, long long offset, const char *message);
+void run_warning(struct import_run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Reads file f's rows; file-level problems mark it failed. Returns -1
+ * only on an internal failure. */
+int read_import_file(struct import_run *run, struct import_file *f, struct strbuf *err);
+
+/* Checks the root and creates the units named by paths. */
+int units_resolve(struct import_run *run, struct strbuf *err);
+
+/* Rejects rows whose references name nothing (and, with skip_bad_rows,
+ * rows referring to rejected rows, until nothing changes). */
+int references_check(struct import_run *run, struct strbuf *err);
+
+/* Stores the accepted rows of every file and the new units under
+ * run->batch, counting inserted, updated and unchanged rows. */
+int write_rows(struct import_run *run, struct strbuf *err);
+
+/* Writes the rejected rows of every file to path. */
+int write_rejects(struct import_run *run, const char *path, struct strbuf *err);
+
+#endif
