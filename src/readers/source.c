@@ -36,6 +36,14 @@ int source_format_of(const char *path, enum source_format *format, struct strbuf
     return 0;
 }
 
+char *source_sheet_label(const char *path, const char *sheet)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    sb_addf(&sb, "%s#%s", path, sheet);
+    return sb_detach(&sb);
+}
+
 struct source *source_open(const char *path, const struct source_options *opts,
                            struct strbuf *err)
 {

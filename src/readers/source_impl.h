@@ -38,6 +38,9 @@ int xls_source_open(struct source *src, const char *path, const struct source_op
 long xlsx_sheet_names(const char *path, char ***names, struct strbuf *err);
 long xls_sheet_names(const char *path, char ***names, struct strbuf *err);
 
+/* A new "path#sheet" string, the name of a workbook source. */
+char *source_sheet_label(const char *path, const char *sheet);
+
 /* The kind of file that path holds, told by its first bytes. */
 enum source_format { FORMAT_TEXT, FORMAT_XLSX, FORMAT_XLS };
 int source_format_of(const char *path, enum source_format *format, struct strbuf *err);
