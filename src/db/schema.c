@@ -175,6 +175,39 @@ static const char *const migrations[] = {
     "  unit_id TEXT NOT NULL REFERENCES org_units(unit_id) DEFERRABLE INITIALLY DEFERRED,"
     "  period TEXT NOT NULL, market_size INTEGER NOT NULL, batch_id INTEGER,"
     "  PRIMARY KEY (unit_id, period));",
+
+    /* Version 2: rollups of the orders for the key-result metrics, rebuilt
+     * by rollups_refresh (src/metrics/rollup.c) after every import. Unlike
+     * the entity tables they hold integers only: day is a cdate day number,
+     * month a month index (year * 12 + month - 1), and ekey, ukey and ckey
+     * are the 0-based ranks of employee_id, unit_id and customer_id in
+     * byte order at the last refresh (-1: no seller, or no unit that day).
+     * ukey is the seller's unit on the order date. sales is the signed
+     * sales contribution in fen; purchases counts completed orders with a
+     * positive amount. meta('rollups_stale') is 1 until the first refresh. */
+    "CREATE TABLE rollup_customers (ckey INTEGER PRIMARY KEY, customer_id TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE rollup_seller_day ("
+    "  day INTEGER NOT NULL, ekey INTEGER NOT NULL, ukey INTEGER NOT NULL,"
+    "  sales INTEGER NOT NULL, purchases INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, ekey)) WITHOUT ROWID;"
+    "CREATE INDEX rollup_seller_day_employee ON rollup_seller_day(ekey, day);"
+    "CREATE TABLE rollup_seller_month ("
+    "  month INTEGER NOT NULL, ekey INTEGER NOT NULL, ukey INTEGER NOT NULL,"
+    "  sales INTEGER NOT NULL, purchases INTEGER NOT NULL,"
+    "  PRIMARY KEY (month, ekey, ukey)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_customer_day ("
+    "  day INTEGER NOT NULL, ckey INTEGER NOT NULL, ekey INTEGER NOT NULL, ukey INTEGER NOT NULL,"
+    "  sales INTEGER NOT NULL, purchases INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, ckey, ekey)) WITHOUT ROWID;"
+    "CREATE INDEX rollup_customer_day_customer ON rollup_customer_day(ckey, day);"
+    "CREATE TABLE rollup_customer_month ("
+    "  month INTEGER NOT NULL, ckey INTEGER NOT NULL, ekey INTEGER NOT NULL, ukey INTEGER NOT NULL,"
+    "  sales INTEGER NOT NULL, purchases INTEGER NOT NULL,"
+    "  PRIMARY KEY (month, ckey, ekey, ukey)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_first_purchase ("
+    "  ckey INTEGER PRIMARY KEY, day INTEGER NOT NULL, ekey INTEGER NOT NULL, ukey INTEGER NOT NULL);"
+    "CREATE INDEX rollup_first_purchase_day ON rollup_first_purchase(day);"
+    "INSERT INTO meta VALUES ('rollups_stale', '1');",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -13,4 +13,9 @@
  * with a message in err. */
 int rollups_refresh(struct db *db, struct strbuf *err);
 
+/* Refreshes the rollups in a transaction of its own when they were never
+ * built (a database migrated from before they existed). Returns 0, or -1
+ * with a message in err. */
+int rollups_ensure_fresh(struct db *db, struct strbuf *err);
+
 #endif

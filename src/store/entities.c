@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "metrics/catalog.h"
 #include "store/entities.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -218,22 +219,8 @@ const struct field_def *entity_field(const struct entity_def *e, const char *nam
     return NULL;
 }
 
-/* Every metric of the key-results definitions, in their order. */
-static const char *const metric_names[] = {
-    "sales", "sales_yoy", "sales_pop", "market_share", "new_customers",
-    "new_customers_per_month", "active_customers", "new_customer_ratio",
-    "headcount", "avg_headcount", "per_capita_sales", "attrition_rate",
-    "voluntary_attrition_rate", "top_performer_retention", "training_completion_rate",
-    "opening_rate", "training_lift", "employee_satisfaction", "visits_per_head",
-    "repurchase_rate", "csat", "top20_customer_share", "at_risk_customers",
-    "labor_cost", "labor_cost_ratio", "sales_per_labor_yuan", "sales_expense_ratio",
-    "expense_ratio", "temporary_share",
-};
-
+/* The metric catalogue in src/metrics is the one list of metric names. */
 bool metric_name_known(const char *name)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(metric_names); i++)
-        if (!strcmp(metric_names[i], name))
-            return true;
-    return false;
+    return metric_by_name(name) >= 0;
 }
