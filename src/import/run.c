@@ -304,7 +304,7 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err)
 {
     struct import_run run = {0};
-    bool ok, rows_rejected, stored = false, in_tx = false;
+    bool ok, rows_rejected, stored = false, in_tx = false, fk_off = false;
     char *rejects = NULL;
     int rc = -1;
 
@@ -319,6 +319,12 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
     run.tz = company_tz_open(db, err);
     if (!run.tz)
         goto out;
+    /* The importer checks every reference itself, with the line of the
+     * row, so SQLite's per-row foreign key checks would only repeat that
+     * work. The pragma cannot change inside a transaction. */
+    if (db_sqlite(db) && db_exec(db, "PRAGMA foreign_keys = OFF", err))
+        goto out;
+    fk_off = db_sqlite(db) != NULL;
     if (db_begin(db, err))
         goto out;
     in_tx = true;
@@ -364,6 +370,11 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
 out:
     if (in_tx)
         db_rollback(db);
+    if (fk_off && db_exec(db, "PRAGMA foreign_keys = ON", err) && rc >= 0) {
+        json_decref(*report);
+        *report = NULL;
+        rc = -1;
+    }
     for (size_t i = 0; i < run.nfiles; i++)
         free_file(run.files[i]);
     for (size_t i = 0; i < run.nnew_units; i++) {
