@@ -78,6 +78,30 @@ const struct command commands[] = {
         "                    today in the company time zone)\n"
         "  --format FORMAT   table (default), json or csv; JSON and CSV give money\n"
         "                    in yuan and ratios as unrounded fractions\n")},
+    {"serve", cmd_serve, N_("Serve the web dashboard and the JSON API"),
+     N_("Usage: cairn serve [--listen ADDR:PORT]\n"
+        "\n"
+        "Serves the dashboard page and the JSON API under /api/v1/ until stopped\n"
+        "with Ctrl-C or SIGTERM. Accounts are managed with 'cairn user'.\n"
+        "\n"
+        "  --listen ADDR:PORT   address and TCP port to listen on (default\n"
+        "                       127.0.0.1:8080; [::1]:PORT for IPv6; port 0 lets\n"
+        "                       the system choose, and the address is printed)\n")},
+    {"user", cmd_user, N_("Add, list or remove web accounts, or change a password"),
+     N_("Usage: cairn user add LOGIN --role ROLE [--scope unit:ID|employee:ID]\n"
+        "       cairn user list [--format text|json]\n"
+        "       cairn user remove LOGIN\n"
+        "       cairn user passwd LOGIN\n"
+        "\n"
+        "add and passwd read the password from the first line of standard input\n"
+        "(at least 8 characters). Removing an account or changing its password\n"
+        "ends its sessions.\n"
+        "\n"
+        "  --role ROLE     gm, team_lead, hr, finance or rep\n"
+        "  --scope SCOPE   unit:ID (required for team_lead; optional for gm, hr and\n"
+        "                  finance, who see the whole company without it) or\n"
+        "                  employee:ID (required for rep)\n"
+        "  --format FORMAT text (default) or json, for list\n")},
     {"version", cmd_version, N_("Print the version"), N_("Usage: cairn version\n")},
 };
 const size_t ncommands = sizeof(commands) / sizeof(commands[0]);

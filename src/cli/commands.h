@@ -13,6 +13,8 @@ int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_imports(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_kpi(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 
 /* Prints the general usage and the list of commands to f. */

@@ -208,6 +208,32 @@ static const char *const migrations[] = {
     "  ckey INTEGER PRIMARY KEY, day INTEGER NOT NULL, ekey INTEGER NOT NULL, ukey INTEGER NOT NULL);"
     "CREATE INDEX rollup_first_purchase_day ON rollup_first_purchase(day);"
     "INSERT INTO meta VALUES ('rollups_stale', '1');",
+
+    /* Version 3: web accounts, sessions, login throttling and the audit
+     * log (src/auth). scope is "company", "unit:ID" or "employee:ID";
+     * password_hash carries its scrypt parameters; a session row holds
+     * the SHA-256 of its token, never the token; session and attempt
+     * times are Unix seconds, audit times UTC ISO 8601 text. */
+    "CREATE TABLE users ("
+    "  login TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK (role IN ('gm','team_lead','hr','finance','rep')),"
+    "  scope TEXT NOT NULL, password_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  login TEXT NOT NULL REFERENCES users(login) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
+    "CREATE INDEX sessions_login ON sessions(login);"
+    "CREATE TABLE login_attempts ("
+    "  id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+    "  login TEXT NOT NULL, ip TEXT NOT NULL, ok INTEGER NOT NULL);"
+    "CREATE INDEX login_attempts_login ON login_attempts(login, time);"
+    "CREATE INDEX login_attempts_ip ON login_attempts(ip, time);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY, time TEXT NOT NULL, login TEXT,"
+    "  action TEXT NOT NULL, subject TEXT, detail TEXT);"
+    "CREATE INDEX audit_time ON audit(time);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

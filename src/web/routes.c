@@ -1,0 +1,72 @@
+/*
+ * The route table of the web server. Keep it sorted by method, then path
+ * (byte order): route_find uses bsearch for exact paths and scans the
+ * few ROUTE_PREFIX entries after that.
+ */
+#include <string.h>
+
+#include "web/web.h"
+
+const struct route routes[] = {
+    {"DELETE", "/api/v1/session", api_session_delete, ROUTE_SESSION | ROUTE_API},
+    {"GET", "/", page_index, 0},
+    {"GET", "/api/v1/kpi", api_kpi_get, ROUTE_SESSION | ROUTE_API},
+    {"GET", "/api/v1/session", api_session_get, ROUTE_SESSION | ROUTE_API},
+    {"GET", "/assets/", page_asset, ROUTE_PREFIX},
+    {"POST", "/api/v1/session", api_session_create, ROUTE_NO_CSRF | ROUTE_API},
+};
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
+
+struct route_key {
+    const char *method;
+    const char *path;
+};
+
+static int compare_route(const void *key, const void *elem)
+{
+    const struct route_key *k = key;
+    const struct route *r = elem;
+    int c = strcmp(k->method, r->method);
+
+    return c ? c : strcmp(k->path, r->path);
+}
+
+static bool path_matches(const struct route *r, const char *path)
+{
+    if (r->flags & ROUTE_PREFIX)
+        return !strncmp(path, r->path, strlen(r->path)) && path[strlen(r->path)] != '\0';
+    return !strcmp(path, r->path);
+}
+
+const struct route *route_find(const char *method, const char *path, bool *path_known)
+{
+    struct route_key key = {method, path};
+    const struct route *found;
+
+    *path_known = false;
+    found = bsearch(&key, routes, nroutes, sizeof(routes[0]), compare_route);
+    if (found && !(found->flags & ROUTE_PREFIX))
+        return found;
+
+    found = NULL;
+    for (size_t i = 0; i < nroutes; i++) {
+        if (!path_matches(&routes[i], path))
+            continue;
+        if (!strcmp(routes[i].method, method))
+            found = &routes[i];
+        else
+            *path_known = true;
+    }
+    return found;
+}
+
+bool routes_sorted(void)
+{
+    for (size_t i = 1; i < nroutes; i++) {
+        struct route_key key = {routes[i - 1].method, routes[i - 1].path};
+
+        if (compare_route(&key, &routes[i]) >= 0)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,116 @@
+/*
+ * The web server's request model, shared by every route handler. The
+ * server (server.c) reads a request, finds its route in the sorted route
+ * table (routes.c), applies the session, CSRF and body-size checks the
+ * route's flags ask for, runs the handler, and sends what the handler put
+ * into req->resp with the security headers every response carries.
+ *
+ * Memory discipline: everything a request builds lives in the request
+ * (strbufs and the JSON reply) and is freed by the server when the
+ * connection is done with it; a handler frees only its own temporaries.
+ */
+#ifndef CAIRN_WEB_H
+#define CAIRN_WEB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "auth/sessions.h"
+#include "db/db.h"
+#include "util/strbuf.h"
+
+struct MHD_Connection;
+
+/* Largest request body accepted; larger ones get 413 too_large.
+ * NOTE: the import upload will need its own, larger limit per route. */
+#define WEB_BODY_MAX (1024 * 1024)
+
+/* The session cookie and its attributes (Max-Age is added at login). */
+#define SESSION_COOKIE "cairn_session"
+
+struct response {
+    unsigned status;
+    const char *content_type;
+    struct strbuf body;
+    const unsigned char *static_body; /* embedded asset; used instead of body */
+    size_t static_size;
+    struct strbuf set_cookie; /* one Set-Cookie value, or empty */
+    bool api;                 /* JSON API response: Cache-Control no-store */
+};
+
+struct request {
+    uint64_t id;
+    struct MHD_Connection *conn;
+    const char *method; /* as received; HEAD is routed as GET */
+    const char *path;
+    char client_ip[48];
+    const char *lang; /* catalog of the caller's language: "zh_CN", "en", ... */
+    struct db *db;    /* this worker thread's connection */
+    bool has_session;
+    struct session session;
+    struct strbuf body;
+    bool body_too_large;
+    bool logged; /* the access line is written */
+    struct response resp;
+};
+
+typedef void (*route_handler)(struct request *req);
+
+enum route_flags {
+    ROUTE_SESSION = 1, /* needs a logged-in caller: 401 otherwise */
+    ROUTE_NO_CSRF = 2, /* a state-changing route exempt from the CSRF check */
+    ROUTE_PREFIX = 4,  /* path is a prefix ("/assets/") */
+    ROUTE_API = 8,     /* a JSON API route: no caching */
+};
+
+struct route {
+    const char *method;
+    const char *path;
+    route_handler handler;
+    unsigned flags;
+};
+
+/* The route table, sorted by method then path (checked by a unit test). */
+extern const struct route routes[];
+extern const size_t nroutes;
+
+/* Finds the route of method and path. Sets *path_known when some route
+ * has this path with another method (for 405). Returns NULL when none. */
+const struct route *route_find(const char *method, const char *path, bool *path_known);
+
+/* Whether the table is sorted and free of duplicates. */
+bool routes_sorted(void);
+
+/* The translation of msgid in the caller's language. */
+const char *web_text(const struct request *req, const char *msgid);
+
+/* Sets the response to a JSON value (stolen) with the given status. */
+void web_json(struct request *req, unsigned status, json_t *value);
+
+/*
+ * Sets the response to {"error":{"code":code,"message":msgid translated}} with status.
+ * The codes in use: bad_request 400, unauthorized 401, forbidden 403,
+ * not_found 404, method_not_allowed 405, too_large 413,
+ * too_many_requests 429, internal 500.
+ */
+void web_error(struct request *req, unsigned status, const char *code, const char *msgid);
+
+/* Sets a 500 internal response and logs err (which is not shown to the caller). */
+void web_internal_error(struct request *req, const char *what, const struct strbuf *err);
+
+/* A request header, query argument or cookie; NULL when absent. */
+const char *web_header(const struct request *req, const char *name);
+const char *web_query(const struct request *req, const char *name);
+const char *web_cookie(const struct request *req, const char *name);
+
+/* Route handlers, by file. */
+void api_kpi_get(struct request *req);
+void api_session_create(struct request *req);
+void api_session_get(struct request *req);
+void api_session_delete(struct request *req);
+void page_index(struct request *req);
+void page_asset(struct request *req);
+
+#endif
