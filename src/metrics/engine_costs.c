@@ -91,49 +91,152 @@ int engine_surveys_visits(struct engine_run *run, struct strbuf *err)
     return 0;
 }
 
+/* Statements of the at-risk check, prepared once per evaluation. */
+struct risk_statements {
+    struct db_stmt *surveys, *ckey, *first, *recent, *owner;
+};
+
+/* Whether customer ckey's last purchase on or before the as-of date is
+ * more than 180 days before it: a first purchase by then and none in the
+ * 180 days up to it. */
+static int lapsed(struct engine_run *run, struct risk_statements *rs, int64_t ckey, bool *out,
+                  struct strbuf *err)
+{
+    cdate as_of = run->en->as_of;
+    int step;
+
+    *out = false;
+    db_bind_int64(rs->first, 1, ckey);
+    step = db_step(rs->first, err);
+    if (step == DB_ROW && db_column_int64(rs->first, 0) <= as_of - 181)
+        *out = true;
+    db_reset(rs->first);
+    if (step == DB_ERROR || !*out)
+        return step == DB_ERROR ? -1 : 0;
+
+    db_bind_int64(rs->recent, 1, ckey);
+    db_bind_int64(rs->recent, 2, as_of - 180);
+    db_bind_int64(rs->recent, 3, as_of);
+    step = db_step(rs->recent, err);
+    *out = step == DB_ROW && !db_column_int64(rs->recent, 0);
+    db_reset(rs->recent);
+    return step == DB_ERROR ? -1 : 0;
+}
+
+/* Adds an at-risk customer to the slots of its owner on the as-of date. */
+static int count_at_risk(struct engine_run *run, struct risk_statements *rs, const char *customer,
+                         struct strbuf *err)
+{
+    const struct org *org = &run->en->org;
+    char as_of[DATE_BUFSIZE];
+    size_t slots[ORG_MAX_CHAIN + 2];
+    int step, e = -1, n;
+
+    date_format(run->en->as_of, as_of);
+    db_bind_text(rs->owner, 1, customer);
+    db_bind_text(rs->owner, 2, customer);
+    db_bind_text(rs->owner, 3, as_of);
+    db_bind_text(rs->owner, 4, as_of);
+    db_bind_text(rs->owner, 5, customer);
+    step = db_step(rs->owner, err);
+    if (step == DB_ROW)
+        e = org_employee_rank(org, db_column_text(rs->owner, 0));
+    db_reset(rs->owner);
+    if (step == DB_ERROR)
+        return -1;
+    n = org_slots(org, e, e >= 0 ? org_unit_at(org, e, run->en->as_of) : -1, slots);
+    acc_add(run, slots, n, ACC(at_risk), 1);
+    return 0;
+}
+
+/* Checks one customer's latest CSAT (sum and count of the scores on its
+ * latest survey date) and, when below 7 and lapsed, counts it. */
+static int check_customer(struct engine_run *run, struct risk_statements *rs, const char *customer,
+                          int64_t sum, int64_t n, struct strbuf *err)
+{
+    int64_t ckey = -1;
+    bool is_lapsed = false;
+    int step;
+
+    if (!n || sum >= 700 * n)
+        return 0;
+    db_bind_text(rs->ckey, 1, customer);
+    step = db_step(rs->ckey, err);
+    if (step == DB_ROW)
+        ckey = db_column_int64(rs->ckey, 0);
+    db_reset(rs->ckey);
+    if (step == DB_ERROR)
+        return -1;
+    if (ckey < 0 || lapsed(run, rs, ckey, &is_lapsed, err))
+        return ckey < 0 ? 0 : -1;
+    return is_lapsed ? count_at_risk(run, rs, customer, err) : 0;
+}
+
 /*
- * Customers at risk on the as-of date: latest CSAT (mean of the surveys
- * on the latest survey date) below 7 and last purchase more than 180
- * days before, counted in the slots of the owner on the as-of date.
+ * Customers at risk on the as-of date: latest CSAT (the mean of the
+ * surveys on the latest survey date) below 7 and last purchase more than
+ * 180 days before, counted in the slots of the owner on the as-of date.
+ * Surveys come in customer order, so each customer is one run of rows.
  */
 static int at_risk(struct engine_run *run, struct strbuf *err)
 {
-    const struct org *org = &run->en->org;
-    struct db_stmt *st;
-    char as_of[DATE_BUFSIZE];
-    int step;
+    struct risk_statements rs = {0};
+    struct db *db = run->en->db;
+    char as_of[DATE_BUFSIZE], *customer = NULL, *latest = NULL;
+    int64_t sum = 0, n = 0;
+    int step = DB_ERROR;
 
-    st = db_prepare(run->en->db,
-                    "WITH latest AS (SELECT customer_id, max(survey_date) AS d FROM customer_surveys"
-                    "   WHERE survey_date <= ? GROUP BY customer_id),"
-                    " scored AS (SELECT l.customer_id, sum(s.score) AS total, count(*) AS n"
-                    "   FROM latest l JOIN customer_surveys s"
-                    "   ON s.customer_id = l.customer_id AND s.survey_date = l.d"
-                    "   GROUP BY l.customer_id)"
-                    " SELECT (SELECT max(r.day) FROM rollup_customer_day r"
-                    "   WHERE r.ckey = (SELECT k.ckey FROM rollup_customers k"
-                    "     WHERE k.customer_id = scored.customer_id)"
-                    "   AND r.day <= ? AND r.purchases > 0),"
-                    " " OWNER_AT("scored.customer_id", "?") " FROM scored WHERE total < 700 * n",
-                    err);
-    if (!st)
-        return -1;
+    rs.surveys = db_prepare(db,
+                            "SELECT customer_id, survey_date, score FROM customer_surveys"
+                            " WHERE survey_date <= ? ORDER BY customer_id",
+                            err);
+    rs.ckey = rs.surveys ? db_prepare(db, "SELECT ckey FROM rollup_customers WHERE customer_id = ?", err) : NULL;
+    rs.first = rs.ckey ? db_prepare(db, "SELECT day FROM rollup_first_purchase WHERE ckey = ?", err) : NULL;
+    rs.recent = rs.first ? db_prepare(db,
+                                      "SELECT EXISTS (SELECT 1 FROM rollup_customer_day"
+                                      " WHERE ckey = ? AND day BETWEEN ? AND ? AND purchases > 0)",
+                                      err)
+                         : NULL;
+    rs.owner = rs.recent ? db_prepare(db, "SELECT " OWNER_AT("?", "?"), err) : NULL;
+    if (!rs.owner)
+        goto out;
+
     date_format(run->en->as_of, as_of);
-    db_bind_text(st, 1, as_of);
-    db_bind_int64(st, 2, run->en->as_of);
-    db_bind_text(st, 3, as_of);
-    db_bind_text(st, 4, as_of);
-    while ((step = db_step(st, err)) == DB_ROW) {
-        int e = org_employee_rank(org, db_column_text(st, 1));
-        size_t slots[ORG_MAX_CHAIN + 2];
-        int n;
+    db_bind_text(rs.surveys, 1, as_of);
+    while ((step = db_step(rs.surveys, err)) == DB_ROW) {
+        const char *id = db_column_text(rs.surveys, 0), *date = db_column_text(rs.surveys, 1);
+        int order;
 
-        if (db_column_is_null(st, 0) || run->en->as_of - db_column_int64(st, 0) <= 180)
-            continue;
-        n = org_slots(org, e, e >= 0 ? org_unit_at(org, e, run->en->as_of) : -1, slots);
-        acc_add(run, slots, n, ACC(at_risk), 1);
+        if (!customer || strcmp(customer, id)) {
+            if (customer && check_customer(run, &rs, customer, sum, n, err))
+                break;
+            free(customer);
+            free(latest);
+            customer = xstrdup(id);
+            latest = xstrdup(date);
+            sum = n = 0;
+        }
+        order = strcmp(date, latest);
+        if (order > 0) {
+            free(latest);
+            latest = xstrdup(date);
+            sum = n = 0;
+        }
+        if (order >= 0) {
+            sum += db_column_int64(rs.surveys, 2);
+            n++;
+        }
     }
-    db_finalize(st);
+    if (step == DB_DONE && customer && check_customer(run, &rs, customer, sum, n, err))
+        step = DB_ERROR;
+out:
+    free(customer);
+    free(latest);
+    db_finalize(rs.surveys);
+    db_finalize(rs.ckey);
+    db_finalize(rs.first);
+    db_finalize(rs.recent);
+    db_finalize(rs.owner);
     return step == DB_ERROR ? -1 : 0;
 }
 
