@@ -18,6 +18,26 @@ const struct command commands[] = {
         "stored but never printed back.\n"
         "\n"
         "  --format text|json   output format of the list (default text)\n")},
+    {"demo", cmd_demo, N_("Generate the demo company, or build a demo database"),
+     N_("Usage: cairn [--db PATH] demo [--out DIR] [--seed N] [--size small|medium|large]\n"
+        "                            [--listen ADDR:PORT] [--stories FILE]\n"
+        "\n"
+        "Generates a Chinese city sales company with planted stories that fire (or\n"
+        "just miss) each early warning as of 2026-11-30; its data runs from\n"
+        "2024-01-01 to 2026-11-30, and the same seed and size always give the same\n"
+        "files. Without --out, builds a fresh demo database (./demo.db, or --db\n"
+        "when given on the command line; CAIRN_DB is ignored) and prints what it\n"
+        "holds. An existing file that is not a demo database is never replaced.\n"
+        "\n"
+        "  --out DIR            write the canonical CSV files to DIR (new or empty)\n"
+        "                       instead of building a database\n"
+        "  --seed N             seed of the generator, 0 or more (default 1)\n"
+        "  --size SIZE          small (about 80 employees, 5,000 orders), medium\n"
+        "                       (1,000 employees, 100,000 orders) or large (10,000\n"
+        "                       employees, 1,000,000 orders); default small\n"
+        "  --listen ADDR:PORT   address to serve the demo on, once the web server\n"
+        "                       exists\n"
+        "  --stories FILE       also write the story manifest (JSON) to FILE\n")},
     {"export", cmd_export, N_("Write the database as a canonical data set"),
      N_("Usage: cairn export DIR\n"
         "\n"
@@ -78,6 +98,21 @@ const struct command commands[] = {
         "                    today in the company time zone)\n"
         "  --format FORMAT   table (default), json or csv; JSON and CSV give money\n"
         "                    in yuan and ratios as unrounded fractions\n")},
+    {"reconcile", cmd_reconcile, N_("Compare source files with the database"),
+     N_("Usage: cairn reconcile PATH... [--kind ENTITY] [--encoding NAME] [--sheet NAME]\n"
+        "                       [--format text|json]\n"
+        "\n"
+        "Reads the files as 'cairn import' would and compares them with the rows\n"
+        "of the database that have the same keys: row counts, and per month of\n"
+        "each entity's main date the row counts and money sums, then the keys\n"
+        "missing from the database or different there. Rows the import would\n"
+        "reject are counted apart. Other rows of the database are no mismatch.\n"
+        "Exits 0 when everything matches, 1 otherwise.\n"
+        "\n"
+        "  --kind ENTITY        the entity of files given directly\n"
+        "  --encoding NAME      character encoding of the files (default auto)\n"
+        "  --sheet NAME         the workbook sheet to read (default the first)\n"
+        "  --format text|json   output format of the report (default text)\n")},
     {"serve", cmd_serve, N_("Serve the web dashboard and the JSON API"),
      N_("Usage: cairn serve [--listen ADDR:PORT]\n"
         "\n"
