@@ -79,25 +79,6 @@ static void print_report(json_t *report, int status, bool dry_run)
                (long long)json_integer_value(batch), (long long)json_integer_value(batch));
 }
 
-static int parse_encoding(const char *s, enum source_encoding *out)
-{
-    static const struct {
-        const char *name;
-        enum source_encoding value;
-    } names[] = {{"auto", ENCODING_AUTO},
-                 {"utf-8", ENCODING_UTF8},
-                 {"gb18030", ENCODING_GB18030},
-                 {"utf-16", ENCODING_UTF16}};
-
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (!strcmp(names[i].name, s)) {
-            *out = names[i].value;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -140,7 +121,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
             json = !strcmp(optarg, "json");
             break;
         case 'e':
-            if (parse_encoding(optarg, &opts.source.encoding))
+            if (source_encoding_parse(optarg, &opts.source.encoding))
                 return cli_usage_error(cli, _("unknown encoding '%s': use auto, utf-8, gb18030 or utf-16"), optarg);
             break;
         case 'S':

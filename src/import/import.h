@@ -55,6 +55,18 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err);
 
 /*
+ * Compares the files of paths, read and checked as import_run would, with
+ * the rows of db that have the same keys: counts, money sums per month of
+ * each entity's main date, missing and different keys. Rows the import
+ * would reject are counted apart. *report receives the JSON of "cairn
+ * reconcile". Returns 0 when everything matches, 1 when something does
+ * not (or a file cannot be read), -1 on an internal failure with a
+ * message in err.
+ */
+int reconcile_run(struct db *db, const char *const *paths, size_t npaths,
+                  const struct import_options *opts, json_t **report, struct strbuf *err);
+
+/*
  * The import batches, newest first, as the JSON array of "cairn imports":
  * [{"batch","time","user","files":[{"path","sha256"}],"inserted",
  * "updated","undone"}]. Returns NULL with a message in err on failure.

@@ -300,6 +300,62 @@ static char *save_rejects(struct import_run *run, struct strbuf *err)
     return sb_detach(&path);
 }
 
+int run_read(struct import_run *run, struct db *db, const struct import_options *opts,
+             const char *const *paths, size_t npaths, struct strbuf *err)
+{
+    bool rows_rejected;
+
+    run->db = db;
+    run->opts = opts;
+    run->warnings = json_array();
+    if (opts->kind && !entity_by_name(opts->kind)) {
+        sb_addf(err, _("unknown kind '%s'"), opts->kind);
+        return -1;
+    }
+    run->tz = company_tz_open(db, err);
+    if (!run->tz)
+        return -1;
+
+    /* Read every file; then units and references across all of them. */
+    for (size_t i = 0; i < npaths; i++)
+        add_path(run, paths[i]);
+    for (size_t i = 0; i < run->nfiles; i++) {
+        struct import_file *f = run->files[i];
+
+        if (f->failed)
+            continue;
+        if (hash_file(f)) {
+            run_error(run, f, (size_t)-1, 0, -1, NULL, -1, _("cannot read the file"));
+            continue;
+        }
+        if (read_import_file(run, f, err))
+            return -1;
+    }
+    if (files_ok(run, &rows_rejected) && units_resolve(run, err))
+        return -1;
+    if (files_ok(run, &rows_rejected) && references_check(run, err))
+        return -1;
+    if (opts->progress)
+        opts->progress(opts->progress_ctx, run->rows_read);
+    return 0;
+}
+
+void run_release(struct import_run *run)
+{
+    for (size_t i = 0; i < run->nfiles; i++)
+        free_file(run->files[i]);
+    for (size_t i = 0; i < run->nnew_units; i++) {
+        free(run->new_units[i].id);
+        free(run->new_units[i].name);
+        free(run->new_units[i].parent);
+    }
+    free(run->new_units);
+    free(run->files);
+    json_decref(run->warnings);
+    if (run->tz)
+        tz_close(run->tz);
+}
+
 int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err)
 {
@@ -309,16 +365,7 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
     int rc = -1;
 
     *report = NULL;
-    if (opts->kind && !entity_by_name(opts->kind)) {
-        sb_addf(err, _("unknown kind '%s'"), opts->kind);
-        return -1;
-    }
-    run.db = db;
-    run.opts = opts;
-    run.warnings = json_array();
-    run.tz = company_tz_open(db, err);
-    if (!run.tz)
-        goto out;
+
     /* The importer checks every reference itself, with the line of the
      * row, so SQLite's per-row foreign key checks would only repeat that
      * work. The pragma cannot change inside a transaction. */
@@ -328,29 +375,9 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
     if (db_begin(db, err))
         goto out;
     in_tx = true;
-
-    /* Read every file; then units and references across all of them. */
-    for (size_t i = 0; i < npaths; i++)
-        add_path(&run, paths[i]);
-    for (size_t i = 0; i < run.nfiles; i++) {
-        struct import_file *f = run.files[i];
-
-        if (f->failed)
-            continue;
-        if (hash_file(f)) {
-            run_error(&run, f, (size_t)-1, 0, -1, NULL, -1, _("cannot read the file"));
-            continue;
-        }
-        if (read_import_file(&run, f, err))
-            goto out;
-    }
-    if (files_ok(&run, &rows_rejected) && units_resolve(&run, err))
-        goto out;
-    if (files_ok(&run, &rows_rejected) && references_check(&run, err))
+    if (run_read(&run, db, opts, paths, npaths, err))
         goto out;
     ok = files_ok(&run, &rows_rejected);
-    if (opts->progress)
-        opts->progress(opts->progress_ctx, run.rows_read);
 
     /* Store, unless errors stop the run; a dry run rolls back. */
     if (ok && (!rows_rejected || opts->skip_bad_rows)) {
@@ -375,18 +402,7 @@ out:
         *report = NULL;
         rc = -1;
     }
-    for (size_t i = 0; i < run.nfiles; i++)
-        free_file(run.files[i]);
-    for (size_t i = 0; i < run.nnew_units; i++) {
-        free(run.new_units[i].id);
-        free(run.new_units[i].name);
-        free(run.new_units[i].parent);
-    }
-    free(run.new_units);
-    free(run.files);
+    run_release(&run);
     free(rejects);
-    json_decref(run.warnings);
-    if (run.tz)
-        tz_close(run.tz);
     return rc;
 }

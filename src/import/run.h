@@ -100,6 +100,14 @@ void run_error(struct import_run *run, struct import_file *f, size_t row, long l
 void run_warning(struct import_run *run, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Collects the files of paths and reads them, then resolves unit paths
+ * and checks references: everything of a run but storing. Data errors go
+ * to the files' reports; -1 (with a message in err) is an internal
+ * failure. Free the run with run_release in either case. */
+int run_read(struct import_run *run, struct db *db, const struct import_options *opts,
+             const char *const *paths, size_t npaths, struct strbuf *err);
+void run_release(struct import_run *run);
+
 /* Reads file f's rows; file-level problems mark it failed. Returns -1
  * only on an internal failure. */
 int read_import_file(struct import_run *run, struct import_file *f, struct strbuf *err);
@@ -114,6 +122,10 @@ int references_check(struct import_run *run, struct strbuf *err);
 /* Stores the accepted rows of every file and the new units under
  * run->batch, counting inserted, updated and unchanged rows. */
 int write_rows(struct import_run *run, struct strbuf *err);
+
+/* Whether the stored row (the current row of a statement selecting the
+ * layout's columns in order) equals row of file f. */
+bool row_matches(struct db_stmt *st, const struct import_file *f, size_t row);
 
 /* Writes the rejected rows of every file to path. */
 int write_rejects(struct import_run *run, const char *path, struct strbuf *err);

@@ -101,8 +101,7 @@ static void bind_key(struct db_stmt *st, const struct import_file *f, size_t row
         db_bind_text(st, first + (int)k, cell_text(f, row, f->layout.keys[k]));
 }
 
-/* Whether the stored row (the select's current row) equals the file's. */
-static bool same_row(struct db_stmt *sel, const struct import_file *f, size_t row)
+bool row_matches(struct db_stmt *sel, const struct import_file *f, size_t row)
 {
     const int64_t *cells = row_cells(f, row);
 
@@ -221,7 +220,7 @@ static int write_row(struct writer *w, struct import_file *f, size_t row, struct
             sb_addf(err, _("a row of %s could neither be inserted nor found"), f->entity->name);
         return -1;
     }
-    if (same_row(w->select, f, row)) {
+    if (row_matches(w->select, f, row)) {
         db_reset(w->select);
         f->unchanged++;
         return 0;

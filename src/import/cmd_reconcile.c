@@ -1,0 +1,143 @@
+/*
+ * "cairn reconcile": compare source files with the database, as the
+ * importer would read them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "import/import.h"
+#include "store/entities.h"
+#include "util/i18n.h"
+
+static void print_keys(const char *label, json_t *keys, long count)
+{
+    json_t *k;
+    size_t i;
+
+    if (!count)
+        return;
+    printf("  %s (%ld):", label, count);
+    json_array_foreach(keys, i, k) {
+        char *text;
+
+        if (i == 10) {
+            printf(" ...");
+            break;
+        }
+        text = json_is_string(k) ? NULL : json_dumps(k, JSON_COMPACT);
+        printf(" %s", text ? text : json_string_value(k));
+        free(text);
+    }
+    printf("\n");
+}
+
+static void print_amount(json_t *v)
+{
+    if (json_is_number(v))
+        printf("  %15.2f", json_number_value(v));
+    else
+        printf("  %15s", "");
+}
+
+static void print_reconcile(json_t *report)
+{
+    json_t *e, *m, *err;
+    size_t i, j;
+
+    json_array_foreach(json_object_get(report, "entities"), i, e) {
+        printf(_("%s: %lld rows in the files, %lld of them in the database, %lld rejected\n"),
+               json_string_value(json_object_get(e, "kind")),
+               json_integer_value(json_object_get(e, "source_rows")),
+               json_integer_value(json_object_get(e, "db_rows")),
+               json_integer_value(json_object_get(e, "rejected")));
+        json_array_foreach(json_object_get(e, "months"), j, m) {
+            printf("  %s  %8lld  %8lld", json_string_value(json_object_get(m, "month")),
+                   json_integer_value(json_object_get(m, "source_rows")),
+                   json_integer_value(json_object_get(m, "db_rows")));
+            print_amount(json_object_get(m, "source_amount"));
+            print_amount(json_object_get(m, "db_amount"));
+            printf("\n");
+        }
+        print_keys(_("missing from the database"), json_object_get(e, "missing"),
+                   (long)json_integer_value(json_object_get(e, "missing_count")));
+        print_keys(_("different in the database"), json_object_get(e, "different"),
+                   (long)json_integer_value(json_object_get(e, "different_count")));
+        json_array_foreach(json_object_get(e, "errors"), j, err)
+            fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(err, "source")),
+                    json_string_value(json_object_get(err, "message")));
+    }
+    json_array_foreach(json_object_get(report, "errors"), i, err)
+        fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(err, "source")),
+                json_string_value(json_object_get(err, "message")));
+    if (json_is_true(json_object_get(report, "ok")))
+        printf("%s\n", _("The files match the database."));
+    else
+        cli_error("%s", _("the files do not match the database"));
+}
+
+int cmd_reconcile(struct cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"kind", required_argument, NULL, 'k'},
+        {"format", required_argument, NULL, 'f'},
+        {"encoding", required_argument, NULL, 'e'},
+        {"sheet", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
+    };
+    struct import_options opts = {0};
+    struct strbuf err = STRBUF_INIT;
+    json_t *report = NULL;
+    bool json = false;
+    struct db *db;
+    int c, rc;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'k':
+            if (!entity_by_name(optarg))
+                return cli_usage_error(cli, _("unknown kind '%s': use an entity name such as orders or employees"), optarg);
+            opts.kind = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+                return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
+            json = !strcmp(optarg, "json");
+            break;
+        case 'e':
+            if (source_encoding_parse(optarg, &opts.source.encoding))
+                return cli_usage_error(cli, _("unknown encoding '%s': use auto, utf-8, gb18030 or utf-16"), optarg);
+            break;
+        case 'S':
+            opts.source.sheet = optarg;
+            break;
+        default:
+            return cli_bad_option(cli, optopt, argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(cli, "%s", _("give at least one file or folder to compare"));
+
+    db = cli_open_db(cli, DB_OPEN_EXISTING);
+    if (!db)
+        return EXIT_FAILED;
+    rc = reconcile_run(db, (const char *const *)argv + optind, (size_t)(argc - optind), &opts,
+                       &report, &err);
+    db_close(db);
+    if (rc < 0) {
+        cli_error(_("the comparison failed: %s"), err.buf);
+        sb_release(&err);
+        return EXIT_FAILED;
+    }
+    if (json)
+        cli_print_json(report);
+    else {
+        print_reconcile(report);
+        json_decref(report);
+    }
+    sb_release(&err);
+    return rc == 0 ? EXIT_OK : EXIT_FAILED;
+}
