@@ -248,30 +248,55 @@ static void make_employee(struct demo_world *w, struct rng *r, int i, const stru
         e->ramp = ramp_day(w, r, e);
 }
 
-/* A few background reps moved from another team of their city in
- * 2024 or 2025; assignments.csv records both stints. */
+/* Another team of the same city as unit u, or -1 when it has none. */
+static int other_team(const struct demo_world *w, struct rng *r, int u)
+{
+    int n = 0, pick;
+
+    for (size_t t = 0; t < w->nunits; t++)
+        if (w->units[t].kind == KIND_TEAM && w->units[t].city == w->units[u].city && (int)t != u)
+            n++;
+    if (n == 0)
+        return -1;
+    pick = (int)rng_range(r, 0, n - 1);
+    for (size_t t = 0; t < w->nunits; t++)
+        if (w->units[t].kind == KIND_TEAM && w->units[t].city == w->units[u].city &&
+            (int)t != u && pick-- == 0)
+            return (int)t;
+    return -1;
+}
+
+/*
+ * A few background reps (about 5 %, and at least one) moved from
+ * another team of their city in 2024 or 2025; assignments.csv records
+ * both stints.
+ */
 static void make_moves(struct demo_world *w, struct rng *r)
 {
-    for (size_t i = 0; i < w->nemps; i++) {
-        struct employee *e = &w->emps[i];
-        const struct unit *u = &w->units[e->unit];
-        cdate lo = e->hire + 60, hi = demo_date(2025, 12, 31);
-        int other;
+    int moved = 0;
 
-        if (e->position != POS_SALES || e->role != ROLE_NONE || !rng_chance(r, 40))
-            continue;
-        if (lo < w->first_day)
-            lo = w->first_day;
-        if (e->leave != DATE_NONE && e->leave - 1 < hi)
-            hi = e->leave - 1;
-        if (lo > hi)
-            continue;
-        other = (int)rng_range(r, 0, (int64_t)w->nunits - 1);
-        if (w->units[other].kind != KIND_TEAM || w->units[other].city != u->city ||
-            other == e->unit)
-            continue;
-        e->prev_unit = other;
-        e->move_date = (cdate)rng_range(r, lo, hi);
+    for (int pass = 0; pass < 2 && !moved; pass++) {
+        for (size_t i = 0; i < w->nemps; i++) {
+            struct employee *e = &w->emps[i];
+            cdate lo = e->hire + 60, hi = demo_date(2025, 12, 31);
+            int other;
+
+            if (e->position != POS_SALES || e->role != ROLE_NONE || e->prev_unit >= 0 ||
+                (pass == 0 && !rng_chance(r, 50)))
+                continue;
+            if (lo < w->first_day)
+                lo = w->first_day;
+            if (e->leave != DATE_NONE && e->leave - 1 < hi)
+                hi = e->leave - 1;
+            other = other_team(w, r, e->unit);
+            if (lo > hi || other < 0)
+                continue;
+            e->prev_unit = other;
+            e->move_date = (cdate)rng_range(r, lo, hi);
+            moved++;
+            if (pass == 1)
+                break;
+        }
     }
 }
 
