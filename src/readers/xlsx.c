@@ -17,8 +17,9 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-/* The largest column Excel allows is XFD, the 16384th. */
+/* The largest sheet Excel allows: columns up to XFD, 1,048,576 rows. */
 #define XLSX_MAX_COLUMNS 16384
+#define XLSX_MAX_ROWS 1048576L
 
 struct xlsx_source {
     struct xlsx_book book;
@@ -65,9 +66,12 @@ static long column_of(const char *ref)
     long col = 0;
     int letters = 0;
 
-    for (; *ref >= 'A' && *ref <= 'Z'; ref++, letters++)
+    for (; *ref >= 'A' && *ref <= 'Z'; ref++, letters++) {
         col = col * 26 + (*ref - 'A' + 1);
-    if (!letters || col > XLSX_MAX_COLUMNS)
+        if (col > XLSX_MAX_COLUMNS)
+            return -1;
+    }
+    if (!letters)
         return -1;
     return col - 1;
 }
@@ -143,8 +147,13 @@ static void sheet_start(void *data, const char *name, const char **attrs)
         return;
     if (!strcmp(local, "row")) {
         const char *r = xml_attr(attrs, "r");
+        long row = r ? strtol(r, NULL, 10) : x->row + 1;
 
-        x->row = r ? strtol(r, NULL, 10) : x->row + 1;
+        if (row <= x->row || row > XLSX_MAX_ROWS) {
+            fail_parse(x, _("a row has an invalid or out-of-order number"));
+            return;
+        }
+        x->row = row;
         x->nfields = 0;
         x->last_col = -1;
         sb_reset(&x->text);
