@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "http.h"
 #include "server.h"
 #include "support.h"
 
@@ -24,108 +25,12 @@ struct fixture {
     struct test_server server;
 };
 
-struct http {
-    long status;
-    char *body;
-    char *headers; /* every response header line, CRLF kept */
-};
-
-static size_t append(char *data, size_t size, size_t n, void *user)
-{
-    char **buf = user;
-    size_t old = *buf ? strlen(*buf) : 0;
-
-    *buf = realloc(*buf, old + size * n + 1);
-    memcpy(*buf + old, data, size * n);
-    (*buf)[old + size * n] = '\0';
-    return size * n;
-}
-
-/* Sends one request. extra_headers is NULL-terminated (may be NULL). */
+/* Sends one request to the fixture's server. */
 static struct http request(const struct fixture *f, const char *method, const char *path,
                            const char *body, const char *cookie,
                            const char *const *extra_headers)
 {
-    struct http h = {0};
-    struct curl_slist *list = NULL;
-    char url[256];
-    CURL *c = curl_easy_init();
-
-    snprintf(url, sizeof(url), "%s%s", f->server.base_url, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (!strcmp(method, "HEAD"))
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-        list = curl_slist_append(list, "Content-Type: application/json");
-    }
-    if (cookie)
-        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
-    for (size_t i = 0; extra_headers && extra_headers[i]; i++)
-        list = curl_slist_append(list, extra_headers[i]);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
-    curl_slist_free_all(list);
-    curl_easy_cleanup(c);
-    if (!h.body)
-        h.body = strdup("");
-    return h;
-}
-
-static void http_free(struct http *h)
-{
-    free(h->body);
-    free(h->headers);
-}
-
-/* The value of a response header (first occurrence), in a new string. */
-static char *header(const struct http *h, const char *name)
-{
-    size_t n = strlen(name);
-
-    for (const char *line = h->headers; line && *line;) {
-        const char *end = strstr(line, "\r\n");
-
-        if (!end)
-            break;
-        if (!strncasecmp(line, name, n) && line[n] == ':') {
-            const char *v = line + n + 1;
-
-            while (*v == ' ')
-                v++;
-            return strndup(v, (size_t)(end - v));
-        }
-        line = end + 2;
-    }
-    return NULL;
-}
-
-static void assert_error(const struct http *h, long status, const char *code)
-{
-    json_error_t jerr;
-    json_t *v = json_loads(h->body, 0, &jerr);
-    char *type = header(h, "Content-Type");
-
-    if (h->status != status)
-        fprintf(stderr, "status %ld, body %s\n", h->status, h->body);
-    assert_int_equal(h->status, status);
-    assert_non_null(v);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "code")),
-                        code);
-    assert_non_null(json_string_value(json_object_get(json_object_get(v, "error"), "message")));
-    assert_int_equal(json_object_size(v), 1);
-    assert_int_equal(json_object_size(json_object_get(v, "error")), 2);
-    assert_string_equal(type, "application/json; charset=utf-8");
-    free(type);
-    json_decref(v);
+    return http_request(f->server.base_url, method, path, body, cookie, extra_headers);
 }
 
 static void add_user(const struct fixture *f, const char *login, const char *role,
@@ -192,7 +97,7 @@ static struct http log_in(const struct fixture *f, const char *login, const char
 /* "cairn_session=TOKEN" from the Set-Cookie header, for CURLOPT_COOKIE. */
 static char *session_cookie(const struct http *h)
 {
-    char *set = header(h, "Set-Cookie"), *semi;
+    char *set = http_header(h, "Set-Cookie"), *semi;
 
     assert_non_null(set);
     semi = strchr(set, ';');
@@ -205,7 +110,7 @@ static void login_sets_cookie(void **state)
 {
     struct fixture *f = *state;
     struct http h = log_in(f, "tina", PASSWORD, NULL);
-    char *set = header(&h, "Set-Cookie"), *cache = header(&h, "Cache-Control");
+    char *set = http_header(&h, "Set-Cookie"), *cache = http_header(&h, "Cache-Control");
     json_t *v = json_loads(h.body, 0, NULL);
     const char *csrf;
 
@@ -249,33 +154,33 @@ static void session_then_logout(void **state)
     assert_non_null(strstr(h.body, "\"login\":\"alice\""));
     http_free(&h);
     h = request(f, "GET", "/api/v1/session", NULL, NULL, NULL);
-    assert_error(&h, 401, "unauthorized");
+    http_assert_error(&h, 401, "unauthorized");
     http_free(&h);
     h = request(f, "GET", "/api/v1/session", NULL, "cairn_session=0123", NULL);
-    assert_error(&h, 401, "unauthorized");
+    http_assert_error(&h, 401, "unauthorized");
     http_free(&h);
 
     /* Logging out needs the CSRF token. */
     h = request(f, "DELETE", "/api/v1/session", NULL, cookie, NULL);
-    assert_error(&h, 403, "forbidden");
+    http_assert_error(&h, 403, "forbidden");
     http_free(&h);
     h = request(f, "DELETE", "/api/v1/session", NULL, cookie,
                 ARGS("X-CSRF-Token: 0000000000000000000000000000000000000000000000000000000000000000"));
-    assert_error(&h, 403, "forbidden");
+    http_assert_error(&h, 403, "forbidden");
     http_free(&h);
     h = request(f, "DELETE", "/api/v1/session", NULL, NULL, ARGS(csrf_header));
-    assert_error(&h, 401, "unauthorized");
+    http_assert_error(&h, 401, "unauthorized");
     http_free(&h);
 
     h = request(f, "DELETE", "/api/v1/session", NULL, cookie, ARGS(csrf_header));
     assert_int_equal(h.status, 204);
-    set = header(&h, "Set-Cookie");
+    set = http_header(&h, "Set-Cookie");
     assert_string_equal(set, "cairn_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     free(set);
     http_free(&h);
 
     h = request(f, "GET", "/api/v1/session", NULL, cookie, NULL);
-    assert_error(&h, 401, "unauthorized");
+    http_assert_error(&h, 401, "unauthorized");
     http_free(&h);
 
     json_decref(v);
@@ -289,7 +194,7 @@ static void bad_password_rejected(void **state)
     struct http h = log_in(f, "alice", "wrong-password", ARGS("Accept-Language: en-US,en;q=0.9"));
     json_t *v;
 
-    assert_error(&h, 401, "unauthorized");
+    http_assert_error(&h, 401, "unauthorized");
     assert_null(strstr(h.headers, "Set-Cookie"));
     v = json_loads(h.body, 0, NULL);
     assert_string_equal(
@@ -300,7 +205,7 @@ static void bad_password_rejected(void **state)
 
     /* Without a language the server's own (Chinese under LANG=C.UTF-8). */
     h = log_in(f, "nobody", "wrong-password", NULL);
-    assert_error(&h, 401, "unauthorized");
+    http_assert_error(&h, 401, "unauthorized");
     v = json_loads(h.body, 0, NULL);
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(v, "error"), "message")),
@@ -311,7 +216,7 @@ static void bad_password_rejected(void **state)
     /* The page's language switch sets cairn_lang, which wins. */
     h = request(f, "POST", "/api/v1/session", "{\"login\":\"alice\"}", "cairn_lang=en",
                 ARGS("Accept-Language: zh-CN"));
-    assert_error(&h, 400, "bad_request");
+    http_assert_error(&h, 400, "bad_request");
     v = json_loads(h.body, 0, NULL);
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(v, "error"), "message")),
@@ -320,7 +225,7 @@ static void bad_password_rejected(void **state)
     http_free(&h);
 
     h = request(f, "POST", "/api/v1/session", "not json", NULL, NULL);
-    assert_error(&h, 400, "bad_request");
+    http_assert_error(&h, 400, "bad_request");
     http_free(&h);
 }
 
@@ -331,16 +236,16 @@ static void login_throttled_after_five(void **state)
 
     for (int i = 0; i < 5; i++) {
         h = log_in(f, "alice", "wrong-password", NULL);
-        assert_error(&h, 401, "unauthorized");
+        http_assert_error(&h, 401, "unauthorized");
         http_free(&h);
     }
     /* The sixth attempt is refused even with the right password. */
     h = log_in(f, "alice", PASSWORD, NULL);
-    assert_error(&h, 429, "too_many_requests");
+    http_assert_error(&h, 429, "too_many_requests");
     http_free(&h);
     /* The address is throttled too, for every login. */
     h = log_in(f, "tina", PASSWORD, NULL);
-    assert_error(&h, 429, "too_many_requests");
+    http_assert_error(&h, 429, "too_many_requests");
     http_free(&h);
 }
 
@@ -353,11 +258,11 @@ static void throttle_counts_per_address(void **state)
     for (int i = 0; i < 5; i++) {
         snprintf(login, sizeof(login), "guess%d", i);
         h = log_in(f, login, "wrong-password", NULL);
-        assert_error(&h, 401, "unauthorized");
+        http_assert_error(&h, 401, "unauthorized");
         http_free(&h);
     }
     h = log_in(f, "alice", PASSWORD, NULL);
-    assert_error(&h, 429, "too_many_requests");
+    http_assert_error(&h, 429, "too_many_requests");
     http_free(&h);
 }
 
@@ -376,7 +281,7 @@ static void success_clears_failures(void **state)
     /* The four failures are forgotten: four more are still allowed. */
     for (int i = 0; i < 4; i++) {
         h = log_in(f, "alice", "wrong-password", NULL);
-        assert_error(&h, 401, "unauthorized");
+        http_assert_error(&h, 401, "unauthorized");
         http_free(&h);
     }
     h = log_in(f, "alice", PASSWORD, NULL);
@@ -388,8 +293,8 @@ static void page_has_security_headers(void **state)
 {
     struct fixture *f = *state;
     struct http h = request(f, "GET", "/", NULL, NULL, NULL);
-    char *csp = header(&h, "Content-Security-Policy"), *type = header(&h, "Content-Type");
-    char *nosniff = header(&h, "X-Content-Type-Options"), *referrer = header(&h, "Referrer-Policy");
+    char *csp = http_header(&h, "Content-Security-Policy"), *type = http_header(&h, "Content-Type");
+    char *nosniff = http_header(&h, "X-Content-Type-Options"), *referrer = http_header(&h, "Referrer-Policy");
     const char *p;
 
     assert_int_equal(h.status, 200);
@@ -419,7 +324,7 @@ static void page_has_security_headers(void **state)
     http_free(&h);
 
     h = request(f, "GET", "/assets/app.js", NULL, NULL, NULL);
-    type = header(&h, "Content-Type");
+    type = http_header(&h, "Content-Type");
     assert_int_equal(h.status, 200);
     assert_string_equal(type, "text/javascript; charset=utf-8");
     assert_non_null(strstr(h.body, "X-CSRF-Token"));
@@ -427,7 +332,7 @@ static void page_has_security_headers(void **state)
     http_free(&h);
 
     h = request(f, "GET", "/assets/app.css", NULL, NULL, NULL);
-    type = header(&h, "Content-Type");
+    type = http_header(&h, "Content-Type");
     assert_int_equal(h.status, 200);
     assert_string_equal(type, "text/css; charset=utf-8");
     free(type);
@@ -443,9 +348,9 @@ static void unknown_paths_not_found(void **state)
 {
     struct fixture *f = *state;
     struct http h = request(f, "GET", "/nowhere", NULL, NULL, NULL);
-    char *cache = header(&h, "Cache-Control"), *csp = header(&h, "Content-Security-Policy");
+    char *cache = http_header(&h, "Cache-Control"), *csp = http_header(&h, "Content-Security-Policy");
 
-    assert_error(&h, 404, "not_found");
+    http_assert_error(&h, 404, "not_found");
     assert_string_equal(cache, "no-store");
     assert_non_null(csp);
     free(cache);
@@ -453,13 +358,13 @@ static void unknown_paths_not_found(void **state)
     http_free(&h);
 
     h = request(f, "GET", "/assets/missing.js", NULL, NULL, NULL);
-    assert_error(&h, 404, "not_found");
+    http_assert_error(&h, 404, "not_found");
     http_free(&h);
     h = request(f, "GET", "/assets/index.html", NULL, NULL, NULL);
-    assert_error(&h, 404, "not_found");
+    http_assert_error(&h, 404, "not_found");
     http_free(&h);
     h = request(f, "PUT", "/api/v1/session", "{}", NULL, NULL);
-    assert_error(&h, 405, "method_not_allowed");
+    http_assert_error(&h, 405, "method_not_allowed");
     http_free(&h);
 }
 
@@ -475,7 +380,7 @@ static void oversized_body_rejected(void **state)
     body[0] = '{';
     body[size - 1] = '}';
     h = request(f, "POST", "/api/v1/session", body, NULL, NULL);
-    assert_error(&h, 413, "too_large");
+    http_assert_error(&h, 413, "too_large");
     http_free(&h);
     free(body);
 

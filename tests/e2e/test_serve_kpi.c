@@ -1,0 +1,231 @@
+/*
+ * End-to-end tests of GET /api/v1/kpi: the scope check before the
+ * computation, the caller's own scope as the default, the query checks,
+ * and the same JSON as "cairn kpi --format json".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "server.h"
+#include "support.h"
+
+#include "db/db.h"
+
+#define PASSWORD "secret-pass-1"
+
+struct fixture {
+    char *dir;
+    char *db_path;
+    struct test_server server;
+};
+
+static void add_user(const struct fixture *f, const char *login, const char *role,
+                     const char *scope)
+{
+    struct run_result r = run_cairn(NULL, PASSWORD "\n",
+                                    scope ? ARGS("--db", f->db_path, "user", "add", login,
+                                                 "--role", role, "--scope", scope)
+                                          : ARGS("--db", f->db_path, "user", "add", login,
+                                                 "--role", role));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct strbuf err = STRBUF_INIT;
+    struct db *db;
+
+    f->dir = make_temp_dir();
+    f->db_path = path_join(f->dir, "cairn.db");
+    if (db_open(&db, f->db_path, DB_OPEN_CREATE, &err))
+        fail_msg("db_open: %s", err.buf);
+    if (db_exec(db,
+                "INSERT INTO org_units (unit_id, name, parent_id, kind) VALUES"
+                " ('C', 'Company', NULL, 'company'), ('X', 'Shanghai', 'C', 'city'),"
+                " ('TA', 'Team A', 'X', 'team'), ('TB', 'Team B', 'X', 'team');"
+                "INSERT INTO employees (employee_id, name, unit_id, hire_date) VALUES"
+                " ('E1', 'Li', 'TA', '2023-01-01'), ('E2', 'Wang', 'TA', '2024-03-10'),"
+                " ('E3', 'Zhao', 'TB', '2023-05-01');",
+                &err))
+        fail_msg("insert: %s", err.buf);
+    db_close(db);
+    sb_release(&err);
+    add_user(f, "boss", "gm", NULL);
+    add_user(f, "tina", "team_lead", "unit:TA");
+    add_user(f, "li", "rep", "employee:E1");
+    test_server_start(&f->server, f->db_path);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(test_server_stop(&f->server), 0);
+    remove_tree(f->dir);
+    free(f->dir);
+    free(f->db_path);
+    free(f);
+    return 0;
+}
+
+/* Logs in and returns the "cairn_session=TOKEN" cookie. */
+static char *log_in(const struct fixture *f, const char *login)
+{
+    char body[128], *cookie, *semi;
+    struct http h;
+
+    snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"" PASSWORD "\"}", login);
+    h = http_request(f->server.base_url, "POST", "/api/v1/session", body, NULL, NULL);
+    assert_int_equal(h.status, 200);
+    cookie = http_header(&h, "Set-Cookie");
+    assert_non_null(cookie);
+    semi = strchr(cookie, ';');
+    if (semi)
+        *semi = '\0';
+    http_free(&h);
+    return cookie;
+}
+
+static struct http get(const struct fixture *f, const char *cookie, const char *path)
+{
+    return http_request(f->server.base_url, "GET", path, NULL, cookie, NULL);
+}
+
+static void team_lead_outside_forbidden(void **state)
+{
+    struct fixture *f = *state;
+    char *cookie = log_in(f, "tina");
+    struct http h;
+
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=unit:TB&as_of=2024-04-01");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=company&as_of=2024-04-01");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=unit:X&as_of=2024-04-01");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=employee:E3&as_of=2024-04-01");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    /* A missing unit looks the same as a forbidden one to a team lead. */
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=unit:NOPE&as_of=2024-04-01");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    free(cookie);
+
+    cookie = log_in(f, "li");
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=employee:E2&as_of=2024-04-01");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=employee:E1&as_of=2024-04-01");
+    assert_int_equal(h.status, 200);
+    http_free(&h);
+    free(cookie);
+}
+
+static void same_json_as_cli(void **state)
+{
+    struct fixture *f = *state;
+    char *cookie = log_in(f, "tina");
+    struct http h;
+    json_t *api, *cli;
+
+    /* Without scope, the caller's own. */
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&as_of=2024-04-01");
+    assert_int_equal(h.status, 200);
+    api = json_loads(h.body, 0, NULL);
+    assert_non_null(api);
+    cli = run_cairn_json(NULL,
+                         ARGS("--db", f->db_path, "kpi", "--period", "2024-03", "--scope",
+                              "unit:TA", "--as-of", "2024-04-01", "--format", "json"),
+                         0);
+    assert_true(json_equal(api, cli));
+    assert_string_equal(json_string_value(json_object_get(api, "scope")), "unit:TA");
+    /* Two employees in TA on 2024-03-31, one hired during March. */
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(api, "metrics"),
+                                                        "headcount")),
+                     2);
+    json_decref(api);
+    json_decref(cli);
+    http_free(&h);
+
+    /* A metric list narrows the JSON as --metrics does. */
+    h = get(f, cookie,
+            "/api/v1/kpi?period=2024-03&scope=unit:TA&as_of=2024-04-01&metrics=headcount,sales");
+    assert_int_equal(h.status, 200);
+    api = json_loads(h.body, 0, NULL);
+    cli = run_cairn_json(NULL,
+                         ARGS("--db", f->db_path, "kpi", "--period", "2024-03", "--scope",
+                              "unit:TA", "--as-of", "2024-04-01", "--metrics", "headcount,sales",
+                              "--format", "json"),
+                         0);
+    assert_true(json_equal(api, cli));
+    assert_int_equal(json_object_size(json_object_get(api, "metrics")), 2);
+    json_decref(api);
+    json_decref(cli);
+    http_free(&h);
+    free(cookie);
+}
+
+static void query_checked(void **state)
+{
+    struct fixture *f = *state;
+    char *cookie = log_in(f, "boss");
+    struct http h;
+
+    h = get(f, NULL, "/api/v1/kpi?period=2024-03");
+    http_assert_error(&h, 401, "unauthorized");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi");
+    http_assert_error(&h, 400, "bad_request");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-13");
+    http_assert_error(&h, 400, "bad_request");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=team:TA");
+    http_assert_error(&h, 400, "bad_request");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&as_of=2024-02-30");
+    http_assert_error(&h, 400, "bad_request");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&metrics=sales,nonsense");
+    http_assert_error(&h, 400, "bad_request");
+    http_free(&h);
+    /* The company GM learns that a unit does not exist. */
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=unit:NOPE&as_of=2024-04-01");
+    http_assert_error(&h, 404, "not_found");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03&scope=unit:TB&as_of=2024-04-01");
+    assert_int_equal(h.status, 200);
+    http_free(&h);
+    /* Without as_of, today in the company time zone. */
+    h = get(f, cookie, "/api/v1/kpi?period=2024-03");
+    assert_int_equal(h.status, 200);
+    assert_non_null(strstr(h.body, "\"scope\":\"company\""));
+    http_free(&h);
+    free(cookie);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(team_lead_outside_forbidden, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_json_as_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(query_checked, setup, teardown),
+    };
+    int failed;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    failed = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return failed;
+}
