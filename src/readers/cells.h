@@ -33,7 +33,7 @@ enum cell_kind cell_builtin_kind(int id);
  * Writes v as Excel's General format shows it: rounded to 15 significant
  * digits, trailing zeros and a trailing point dropped, no exponent for
  * magnitudes from 1e-20 to 1e21 (99.98999999999999 is "99.99", 1470 is
- * "1470"). out holds CELL_TEXT_BUFSIZE bytes.
+ * "1470"). out has room for CELL_TEXT_BUFSIZE bytes.
  */
 void cell_format_number(double v, char *out);
 

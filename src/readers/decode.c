@@ -1,8 +1,8 @@
 /*
  * Encoding detection and the iconv transcoding stream. The stream is a
- * glibc fopencookie FILE so that the CSV reader, which reads a FILE, can
- * read GB18030 and UTF-16 files unchanged; its buffers are of fixed size,
- * so memory stays flat whatever the file's length.
+ * glibc fopencookie FILE, so the CSV reader, which reads a FILE, reads
+ * GB18030 and UTF-16 files unchanged. Its buffers are of fixed size, so
+ * memory stays flat whatever the file's length.
  */
 #define _GNU_SOURCE
 #include <errno.h>

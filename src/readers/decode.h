@@ -37,11 +37,11 @@ struct sniff_result {
 
 /*
  * Detects the encoding of the len bytes at the start of a file (complete:
- * they are the whole file). A byte order mark decides; without one, text
- * that is valid UTF-8 is UTF-8; text with invalid UTF-8 is still UTF-8
- * when its valid multi-byte sequences are at least three times as many as
- * its invalid bytes (a stray byte in a UTF-8 file, reported when read);
- * anything else is GB18030.
+ * they are the whole file). A byte order mark decides. Without one, valid
+ * UTF-8 is UTF-8. Text with invalid UTF-8 is still UTF-8 when its valid
+ * multi-byte sequences are at least three times as many as its invalid
+ * bytes, because that is a UTF-8 file with a stray byte, which is reported
+ * when read. Anything else is GB18030.
  */
 void decode_sniff(const unsigned char *buf, size_t len, bool complete, struct sniff_result *out);
 

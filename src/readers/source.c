@@ -1,7 +1,7 @@
 /*
- * The record-source front door: tells the kind of file by its first bytes
- * (a ZIP archive is an XLSX workbook, an OLE2 compound file an XLS
- * workbook, anything else delimited text) and hands it to that reader.
+ * The record-source front door. It detects the kind of file from its
+ * first bytes (a ZIP archive is an XLSX workbook, an OLE2 compound file
+ * an XLS workbook, anything else delimited text) and opens that reader.
  */
 #include <errno.h>
 #include <stdio.h>

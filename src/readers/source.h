@@ -13,7 +13,7 @@
 #include "util/strbuf.h"
 
 enum source_encoding {
-    ENCODING_AUTO = 0,   /* BOM, else strict UTF-8, else GB18030 */
+    ENCODING_AUTO = 0,   /* BOM, else UTF-8, else GB18030 (see decode_sniff) */
     ENCODING_UTF8,
     ENCODING_GB18030,
     ENCODING_UTF16,      /* with a BOM giving the byte order */

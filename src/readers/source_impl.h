@@ -41,7 +41,7 @@ long xls_sheet_names(const char *path, char ***names, struct strbuf *err);
 /* A new "path#sheet" string, the name of a workbook source. */
 char *source_sheet_label(const char *path, const char *sheet);
 
-/* The kind of file that path holds, told by its first bytes. */
+/* Detects the kind of file at path from its first bytes. */
 enum source_format { FORMAT_TEXT, FORMAT_XLSX, FORMAT_XLS };
 int source_format_of(const char *path, enum source_format *format, struct strbuf *err);
 

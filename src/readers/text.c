@@ -53,8 +53,8 @@ static char detect_delimiter(const unsigned char *text, size_t len)
     return candidates[best];
 }
 
-/* The ASCII characters of UTF-16 text, other code units as 'x', enough to
- * detect the delimiter; out holds at least len / 2 bytes. */
+/* Writes the ASCII characters of UTF-16 text, other code units as 'x', so
+ * that the delimiter can be detected. out has room for len / 2 bytes. */
 static size_t utf16_ascii(const unsigned char *buf, size_t len, bool big_endian,
                           unsigned char *out)
 {

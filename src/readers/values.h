@@ -44,7 +44,7 @@ int date_order_parse(const char *s, enum date_order *order);
  * too), 20240305, 5 Mar 2024, Mar 5, 2024, an Excel serial day number of
  * five digits (10000-99999, the 1900 date system; a fraction is the time
  * of day), and day/month/year or month/day/year with a four-digit year:
- * with order DMY or MDY as told, without one only when a single reading
+ * with order DMY or MDY as given, without one only when a single reading
  * is a valid date (25/03/2024) or both readings agree. A time of day after
  * the date (" 10:30", "T10:30:00+08:00") is checked and dropped. Returns
  * an enum value_error.

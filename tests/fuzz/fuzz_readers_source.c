@@ -1,8 +1,8 @@
 /*
  * libFuzzer target for the record sources: the input is written to a
  * file and read to the end as text (in each encoding and both field
- * modes, chosen by the first byte), XLSX or XLS, whichever its first
- * bytes say. Every record must be well-formed: fields non-NULL and
+ * modes, chosen by the first byte), XLSX or XLS, as its first bytes
+ * show. Every record must be well-formed: fields non-NULL and
  * NUL-terminated, lines positive and not decreasing.
  */
 #include <stdint.h>

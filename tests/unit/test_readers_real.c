@@ -123,7 +123,7 @@ static void ibm_csv_and_xlsx_agree(void **state)
     assert_string_equal(cell(&xlsx, 0, 0), "员工编号");
     assert_int_equal(xlsx.lines[1470], 1471);
 
-    /* Every column the two share by name holds the same text in every row,
+    /* Every column the two share by name has the same text in every row,
      * but for the pay rise, which the CSV gives as a fraction (0.11) and
      * the workbook in percent (11). */
     for (size_t xc = 0; xc < xlsx.nfields[0]; xc++) {

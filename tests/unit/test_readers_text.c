@@ -545,6 +545,18 @@ static void encoding_names(void **state)
     (void)state;
 }
 
+static void empty_file(void **state)
+{
+    char *path = write_bytes("empty.csv", "", 0);
+    struct source *src = open_ok(path, NULL);
+
+    assert_int_equal(source_encoding_used(src), ENCODING_UTF8);
+    expect_end(src);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
 static void missing_file(void **state)
 {
     struct strbuf err = STRBUF_INIT;
@@ -626,6 +638,7 @@ int main(void)
         cmocka_unit_test(fullwidth_first_char_gb18030),
         cmocka_unit_test(sniff_rules),
         cmocka_unit_test(encoding_names),
+        cmocka_unit_test(empty_file),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(million_rows_flat_memory),
     };

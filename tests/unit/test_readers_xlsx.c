@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <xlsxwriter.h>
 
 #include "readers/cells.h"
@@ -276,6 +277,50 @@ static void not_a_workbook(void **state)
     (void)state;
 }
 
+static long max_rss_kib(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static void long_sheet_flat_memory(void **state)
+{
+    lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
+    char *path = path_join(tmpdir, "long.xlsx");
+    lxw_workbook *wb = workbook_new_opt(path, &options);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    struct strbuf err = STRBUF_INIT;
+    struct source_record *rec;
+    struct source *src;
+    long rows = 0, before;
+
+    /* 300,000 rows of three inline-string and number cells, read with
+     * less than 8 MiB of extra peak memory. */
+    for (lxw_row_t r = 0; r < 300000; r++) {
+        worksheet_write_string(ws, r, 0, "E0000001", NULL);
+        worksheet_write_string(ws, r, 1, "张三丰", NULL);
+        worksheet_write_number(ws, r, 2, 1234.5, NULL);
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+    before = max_rss_kib();
+    src = open_ok(path, NULL);
+    while (source_next(src, &rec, &err) == 1) {
+        rows++;
+        assert_int_equal(rec->line, rows);
+        assert_int_equal(rec->nfields, 3);
+    }
+    assert_string_equal(sb_str(&err), "");
+    assert_int_equal(rows, 300000);
+    assert_true(max_rss_kib() - before < 8 * 1024);
+    source_close(src);
+    sb_release(&err);
+    free(path);
+    (void)state;
+}
+
 static void number_formatting(void **state)
 {
     static const struct {
@@ -377,6 +422,7 @@ int main(void)
         cmocka_unit_test(chart_sheet_skipped),
         cmocka_unit_test(table_and_rich_text),
         cmocka_unit_test(not_a_workbook),
+        cmocka_unit_test(long_sheet_flat_memory),
         cmocka_unit_test(number_formatting),
         cmocka_unit_test(serial_dates),
         cmocka_unit_test(format_kinds),
