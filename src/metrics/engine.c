@@ -57,6 +57,8 @@ out:
 void engine_close(struct engine *en)
 {
     org_free(&en->org);
+    free(en->at_risk);
+    en->at_risk = NULL;
 }
 
 void ranked_push(struct ranked_list *l, int subject, int64_t value)

@@ -35,6 +35,9 @@ struct engine {
     cdate as_of;
     bool has[SRC_COUNT];
     size_t ncustomers; /* rows of rollup_customers: ckeys are below this */
+    /* Customers at risk per slot: they depend on the as-of date only, so
+     * they are counted once per engine. NULL until then. */
+    int64_t *at_risk;
 };
 
 /* One list entry of a ranking: a subject (ekey or ckey) and its value. */

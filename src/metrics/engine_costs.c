@@ -145,7 +145,8 @@ static int count_at_risk(struct engine_run *run, struct risk_statements *rs, con
     if (step == DB_ERROR)
         return -1;
     n = org_slots(org, e, e >= 0 ? org_unit_at(org, e, run->en->as_of) : -1, slots);
-    acc_add(run, slots, n, ACC(at_risk), 1);
+    for (int i = 0; i < n; i++)
+        run->en->at_risk[slots[i]]++;
     return 0;
 }
 
@@ -175,8 +176,8 @@ static int check_customer(struct engine_run *run, struct risk_statements *rs, co
 /*
  * Customers at risk on the as-of date: latest CSAT (the mean of the
  * surveys on the latest survey date) below 7 and last purchase more than
- * 180 days before, counted in the slots of the owner on the as-of date.
- * Surveys come in customer order, so each customer is one run of rows.
+ * 180 days before, counted into en->at_risk in the slots of the owner on
+ * the as-of date. Surveys come in customer order, so each customer is one run of rows.
  */
 static int at_risk(struct engine_run *run, struct strbuf *err)
 {
@@ -290,8 +291,18 @@ int engine_costs(struct engine_run *run, struct strbuf *err)
 {
     const bool *has = run->en->has;
 
-    if (has[SRC_CUSTOMER_SURVEYS] && has[SRC_ORDERS] && has[SRC_CUSTOMERS] && at_risk(run, err))
-        return -1;
+    if (has[SRC_CUSTOMER_SURVEYS] && has[SRC_ORDERS] && has[SRC_CUSTOMERS]) {
+        if (!run->en->at_risk) {
+            run->en->at_risk = xcalloc(run->nslots, sizeof(*run->en->at_risk));
+            if (at_risk(run, err)) {
+                free(run->en->at_risk);
+                run->en->at_risk = NULL;
+                return -1;
+            }
+        }
+        for (size_t s = 0; s < run->nslots; s++)
+            run->acc[s].at_risk = run->en->at_risk[s];
+    }
     if (has[SRC_PAYROLL] && labor(run, err))
         return -1;
     if (has[SRC_EXPENSES] &&

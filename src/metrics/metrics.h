@@ -73,6 +73,16 @@ int metrics_child_scorecards(struct db *db, const char *unit_id, const struct pe
                              cdate as_of, struct scorecard **out, size_t *n, struct strbuf *err);
 
 /*
+ * Computes the scorecards of the company and of every unit for each of
+ * nperiods periods, sharing one evaluation context: *out holds nperiods
+ * runs of 1 + units scorecards, each run being the company then the
+ * units in unit_id byte order. Free as for metrics_child_scorecards.
+ * Returns 0 or METRICS_FAILED.
+ */
+int metrics_unit_scorecards(struct db *db, const struct period *periods, size_t nperiods,
+                            cdate as_of, struct scorecard **out, size_t *n, struct strbuf *err);
+
+/*
  * Computes metric m of scope for nmonths calendar months from first_month
  * (a month index, see date.h), each as of as_of; a month that starts
  * after as_of is unavailable, the month holding as_of is partial. out

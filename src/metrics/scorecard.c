@@ -62,9 +62,9 @@ void scorecard_free(struct scorecard *sc)
 }
 
 /* Fills a scorecard from computed values and attaches targets. */
-static int fill(struct db *db, const char *scope, const struct period *p, cdate as_of,
-                const struct metric_value values[METRIC_COUNT], struct scorecard *out,
-                struct strbuf *err)
+static void fill(const struct target_set *targets, const char *scope, const struct period *p,
+                 cdate as_of, const struct metric_value values[METRIC_COUNT],
+                 struct scorecard *out)
 {
     memset(out, 0, sizeof(*out));
     out->scope = xstrdup(scope);
@@ -72,19 +72,16 @@ static int fill(struct db *db, const char *scope, const struct period *p, cdate 
     out->as_of = as_of;
     out->partial = p->end - 1 > as_of;
     memcpy(out->values, values, sizeof(out->values));
-    if (metric_load_targets(db, scope, p, out->targets, err)) {
-        scorecard_free(out);
-        return METRICS_FAILED;
-    }
+    target_set_apply(targets, scope, out->targets);
     for (int m = 0; m < METRIC_COUNT; m++)
         metric_apply_target(&metric_defs[m], &out->values[m], &out->targets[m], &out->status[m]);
-    return 0;
 }
 
 int metrics_scorecard(struct db *db, const char *scope, const struct period *p, cdate as_of,
                       struct scorecard *out, struct strbuf *err)
 {
     struct engine en;
+    struct target_set targets = {0};
     struct metric_value values[1][METRIC_COUNT];
     size_t slot;
     int rc = METRICS_FAILED;
@@ -95,11 +92,57 @@ int metrics_scorecard(struct db *db, const char *scope, const struct period *p, 
     if (rc)
         goto out;
     rc = METRICS_FAILED;
-    if (engine_compute(&en, p, &slot, 1, values, err))
+    if (engine_compute(&en, p, &slot, 1, values, err) || target_set_load(db, p, &targets, err))
         goto out;
-    rc = fill(db, scope, p, as_of, values[0], out, err);
+    fill(&targets, scope, p, as_of, values[0], out);
+    rc = 0;
 out:
+    target_set_free(&targets);
     engine_close(&en);
+    return rc;
+}
+
+/*
+ * Evaluates the listed unit slots (slot 0: the company) for each period
+ * and fills nperiods * nslots scorecards, period by period. On failure
+ * *out is NULL.
+ */
+static int unit_scorecards(struct db *db, struct engine *en, const size_t *slots, size_t nslots,
+                           const struct period *periods, size_t nperiods, cdate as_of,
+                           struct scorecard **out, size_t *n, struct strbuf *err)
+{
+    struct metric_value(*values)[METRIC_COUNT] = xcalloc(nslots + 1, sizeof(*values));
+    struct strbuf scope = STRBUF_INIT;
+    struct target_set targets = {0};
+    int rc = METRICS_FAILED;
+
+    *out = xcalloc(nslots * nperiods + 1, sizeof(**out));
+    *n = 0;
+    for (size_t k = 0; k < nperiods; k++) {
+        if (engine_compute(en, &periods[k], slots, nslots, values, err) ||
+            target_set_load(db, &periods[k], &targets, err))
+            goto out;
+        for (size_t i = 0; i < nslots; i++) {
+            if (slots[i] == 0)
+                sb_setf(&scope, "company");
+            else
+                sb_setf(&scope, "unit:%s", en->org.units[slots[i] - 1].id);
+            fill(&targets, scope.buf, &periods[k], as_of, values[i], &(*out)[(*n)++]);
+        }
+        target_set_free(&targets);
+    }
+    rc = 0;
+out:
+    if (rc) {
+        for (size_t i = 0; i < *n; i++)
+            scorecard_free(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    target_set_free(&targets);
+    free(values);
+    sb_release(&scope);
     return rc;
 }
 
@@ -107,8 +150,6 @@ int metrics_child_scorecards(struct db *db, const char *unit_id, const struct pe
                              cdate as_of, struct scorecard **out, size_t *n, struct strbuf *err)
 {
     struct engine en;
-    struct metric_value(*values)[METRIC_COUNT] = NULL;
-    struct strbuf scope = STRBUF_INIT;
     size_t *slots = NULL, nchildren = 0;
     int parent = -1, rc = METRICS_FAILED;
 
@@ -132,28 +173,30 @@ int metrics_child_scorecards(struct db *db, const char *unit_id, const struct pe
     for (size_t u = 0; parent >= 0 && u < en.org.nunits; u++)
         if (en.org.units[u].parent == parent && (int)u != parent)
             slots[nchildren++] = org_unit_slot((int)u);
-    values = xcalloc(nchildren + 1, sizeof(*values));
-    if (engine_compute(&en, p, slots, nchildren, values, err))
-        goto out;
-    *out = xcalloc(nchildren + 1, sizeof(**out));
-    for (size_t i = 0; i < nchildren; i++) {
-        sb_setf(&scope, "unit:%s", en.org.units[slots[i] - 1].id);
-        if (fill(db, scope.buf, p, as_of, values[i], &(*out)[i], err))
-            goto out;
-        (*n)++;
-    }
-    rc = 0;
+    rc = unit_scorecards(db, &en, slots, nchildren, p, 1, as_of, out, n, err);
 out:
-    if (rc) {
-        for (size_t i = 0; *out && i < *n; i++)
-            scorecard_free(&(*out)[i]);
-        free(*out);
-        *out = NULL;
-        *n = 0;
+    free(slots);
+    engine_close(&en);
+    return rc;
+}
+
+int metrics_unit_scorecards(struct db *db, const struct period *periods, size_t nperiods,
+                            cdate as_of, struct scorecard **out, size_t *n, struct strbuf *err)
+{
+    struct engine en;
+    size_t *slots = NULL;
+    int rc = METRICS_FAILED;
+
+    *out = NULL;
+    *n = 0;
+    if (!engine_open(&en, db, as_of, err)) {
+        slots = xcalloc(en.org.nunits + 1, sizeof(*slots));
+        for (size_t s = 0; s <= en.org.nunits; s++)
+            slots[s] = s;
+        rc = unit_scorecards(db, &en, slots, en.org.nunits + 1, periods, nperiods, as_of, out, n,
+                             err);
     }
     free(slots);
-    free(values);
-    sb_release(&scope);
     engine_close(&en);
     return rc;
 }

@@ -7,10 +7,26 @@
 
 #include "metrics/metrics.h"
 
-/* Loads the targets naming exactly this scope and period. Returns 0, or
- * -1 with a message in err. */
-int metric_load_targets(struct db *db, const char *scope, const struct period *p,
-                        struct metric_target targets[METRIC_COUNT], struct strbuf *err);
+/* The targets of one period, for every scope. */
+struct target_row {
+    char *scope; /* "company", "unit:ID" or "employee:ID" */
+    int metric;
+    double value;
+};
+
+struct target_set {
+    struct target_row *rows;
+    size_t n, alloc;
+};
+
+/* Loads the targets naming period p. Returns 0, or -1 with a message in
+ * err; free with target_set_free (also after a failure). */
+int target_set_load(struct db *db, const struct period *p, struct target_set *set,
+                    struct strbuf *err);
+/* Fills targets with the rows of set naming exactly this scope. */
+void target_set_apply(const struct target_set *set, const char *scope,
+                      struct metric_target targets[METRIC_COUNT]);
+void target_set_free(struct target_set *set);
 
 /* Sets t's attainment and the status of value v of metric d, from the
  * target in t when it has one, else from d's default thresholds. */

@@ -15,6 +15,15 @@
 
 #define TOLERANCE 1e-9
 
+/* "unit:ID" or "employee:ID" in a new string. */
+static char *format_scope(const char *kind, const char *id)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    sb_addf(&sb, "%s:%s", kind, id);
+    return sb_detach(&sb);
+}
+
 /* Whether a >= b, allowing the tolerance. */
 static bool at_least(double a, double b)
 {
@@ -73,41 +82,58 @@ void metric_apply_target(const struct metric_def *d, const struct metric_value *
         *status = at_least(v->value, t->target) ? STATUS_GREEN : STATUS_RED;
 }
 
-int metric_load_targets(struct db *db, const char *scope, const struct period *p,
-                        struct metric_target targets[METRIC_COUNT], struct strbuf *err)
+int target_set_load(struct db *db, const struct period *p, struct target_set *set,
+                    struct strbuf *err)
 {
     struct db_stmt *st;
-    const char *colon = strchr(scope, ':');
     char period[16];
-    char *kind = colon ? xstrndup(scope, (size_t)(colon - scope)) : xstrdup(scope);
     int step;
 
-    memset(targets, 0, sizeof(*targets) * METRIC_COUNT);
-    st = db_prepare(db,
-                    "SELECT metric, value FROM targets"
-                    " WHERE scope_kind = ? AND scope_id = ? AND period = ?",
+    memset(set, 0, sizeof(*set));
+    st = db_prepare(db, "SELECT scope_kind, scope_id, metric, value FROM targets WHERE period = ?",
                     err);
-    if (!st) {
-        free(kind);
+    if (!st)
         return -1;
-    }
     period_format(p, period);
-    db_bind_text(st, 1, kind);
-    db_bind_text(st, 2, colon ? colon + 1 : "");
-    db_bind_text(st, 3, period);
+    db_bind_text(st, 1, period);
     while ((step = db_step(st, err)) == DB_ROW) {
-        int m = metric_by_name(db_column_text(st, 0));
+        const char *kind = db_column_text(st, 0), *id = db_column_text(st, 1);
+        int m = metric_by_name(db_column_text(st, 2));
         char *end;
-        double v = strtod(db_column_text(st, 1), &end);
+        double v = strtod(db_column_text(st, 3), &end);
+        struct target_row *r;
 
         if (m < 0 || *end)
             continue; /* the importer checks both */
-        targets[m].has_target = true;
-        targets[m].target = v;
+        XGROW(set->rows, set->alloc, set->n + 1);
+        r = &set->rows[set->n++];
+        r->scope = !strcmp(kind, "company") ? xstrdup("company")
+                                            : format_scope(kind, id ? id : "");
+        r->metric = m;
+        r->value = v;
     }
     db_finalize(st);
-    free(kind);
     return step == DB_ERROR ? -1 : 0;
+}
+
+void target_set_apply(const struct target_set *set, const char *scope,
+                      struct metric_target targets[METRIC_COUNT])
+{
+    memset(targets, 0, sizeof(*targets) * METRIC_COUNT);
+    for (size_t i = 0; i < set->n; i++) {
+        if (strcmp(set->rows[i].scope, scope))
+            continue;
+        targets[set->rows[i].metric].has_target = true;
+        targets[set->rows[i].metric].target = set->rows[i].value;
+    }
+}
+
+void target_set_free(struct target_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        free(set->rows[i].scope);
+    free(set->rows);
+    memset(set, 0, sizeof(*set));
 }
 
 const char *metric_status_name(enum metric_status s)
