@@ -1,7 +1,7 @@
 /*
  * The canonical export. Money is written with two decimals (1234.50),
- * scores and hours without trailing zero decimals (8.5), dates as stored;
- * rows are ordered by key so that the same database always gives the same
+ * scores and hours without trailing zero decimals (8.5), dates as stored.
+ * Rows are ordered by key, so the same database always gives the same
  * bytes. Files use LF line ends and quote only the fields that need it.
  */
 #include <dirent.h>
@@ -70,8 +70,8 @@ static void add_cell(struct strbuf *line, struct db_stmt *st, int col,
     }
 }
 
-/* Writes one entity's rows to dir/<file>; *written tells whether it had
- * any (an empty entity gives no file). */
+/* Writes one entity's rows to dir/<file>. *written is set when it had
+ * any, because an empty entity gives no file. */
 static int export_entity(struct db *db, const char *dir, const struct entity_def *e,
                          bool *written, struct strbuf *err)
 {

@@ -1,7 +1,7 @@
 /*
  * Import batches: recording a run, listing the runs and undoing one.
  * Undo relies on two facts the writer keeps: every row carries the batch
- * that last wrote it, and batch_changes holds the image of every row a
+ * that last wrote it, and batch_changes contains the image of every row a
  * batch overwrote, with the batch that had written it. So restoring the
  * images and then deleting the rows that still carry the batch removes
  * exactly what the batch did.

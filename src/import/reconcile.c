@@ -11,7 +11,8 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-/* The most missing or different keys listed per entity; all are counted. */
+/* The maximum number of missing or different keys listed per entity;
+ * every one is counted. */
 #define RECONCILE_MAX_KEYS 1000
 
 struct month_sums {

@@ -2,7 +2,7 @@
  * Reference checks of an import run, done once every file is read: an id
  * that names a row of another entity must name a row in the database or
  * in a file of the run. With skip_bad_rows, rows naming a rejected row are
- * rejected in turn, pass after pass, until nothing changes; without it,
+ * rejected in turn, pass after pass, until nothing changes. Without it,
  * one pass reports the references that name nothing at all.
  */
 #include <stdlib.h>
@@ -102,8 +102,9 @@ static const char *referred_entity(const struct import_file *f, size_t row, size
     return NULL;
 }
 
-/* Rejects row; with skip_bad_rows its key is no longer available to the
- * rows referring to it, and *changed tells that another pass is needed. */
+/* Rejects row. With skip_bad_rows its key is no longer available to the
+ * rows referring to it, and *changed is set because another pass is
+ * needed. */
 static void reject(struct import_run *run, struct targets *ts, struct import_file *f,
                    size_t row, size_t col, const char *value, const char *message,
                    bool *changed)

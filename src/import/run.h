@@ -19,7 +19,7 @@
 
 /* A NULL integer cell; no converted value comes near it. */
 #define CELL_INT_NULL INT64_MIN
-/* The most errors listed per file; all of them are counted. */
+/* The maximum number of errors listed per file; every error is counted. */
 #define IMPORT_MAX_LISTED_ERRORS 1000
 
 enum row_state {
@@ -34,7 +34,7 @@ struct row_reason {
 
 struct import_file {
     char *path;
-    const struct entity_def *entity; /* NULL when it could not be told */
+    const struct entity_def *entity; /* NULL when the file name names no entity */
     struct table_layout layout;
     char sha256[65];
 

@@ -1,9 +1,10 @@
 /*
  * Storing the accepted rows of an import run. Each row is first inserted
  * with ON CONFLICT DO NOTHING, so a row with a new key costs one
- * statement; only when its key exists is the stored row read, compared
- * and, when it differs, saved as a before-image in batch_changes and
- * overwritten. Rows carry the batch that last wrote them.
+ * statement. Only when its key exists is the stored row read and
+ * compared. When it differs, it is saved as a before-image in
+ * batch_changes and overwritten. Rows carry the batch that last wrote
+ * them.
  */
 #include <stdlib.h>
 #include <string.h>
