@@ -25,7 +25,7 @@ struct demo_options {
     enum demo_size size;
 };
 
-/* What a generated data set holds, for the summary. */
+/* Row counts of a generated data set, for the summary. */
 struct demo_counts {
     long units, employees, customers, orders;
 };

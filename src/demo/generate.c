@@ -39,7 +39,9 @@ int demo_size_parse(const char *s, enum demo_size *out)
 
 const char *demo_size_name(enum demo_size size)
 {
-    return size == DEMO_SMALL ? "small" : size == DEMO_MEDIUM ? "medium" : "large";
+    static const char *const names[] = {"small", "medium", "large"};
+
+    return names[size];
 }
 
 cdate demo_date(int y, int m, int d)

@@ -1,9 +1,9 @@
 /*
  * The demo company's organisation: the company, its regions, cities and
  * teams, and the seats (jobs) of each unit. The eight story teams come
- * first, in the first four cities, with a fixed number of reps, so that
- * their people get the same employee ids for every seed and size;
- * medium and large companies add background teams in more cities.
+ * first, in the first four cities, with a fixed number of reps. So their
+ * people get the same employee ids for every seed and size. Medium and
+ * large companies add background teams in more cities.
  */
 #include <stdio.h>
 #include <string.h>
@@ -68,9 +68,10 @@ static int story_seat_role(int story, int k, int *story_index)
     *story_index = 0;
     switch (story) {
     case TEAM_FALLING:
-        return k == 0 ? ROLE_BELOW_MIN : k == 1 ? ROLE_FIXED : ROLE_NONE;
     case TEAM_FALLING_MISS:
-        return k == 0 ? ROLE_BELOW_MIN_MISS : k == 1 ? ROLE_FIXED : ROLE_NONE;
+        if (k == 0)
+            return story == TEAM_FALLING ? ROLE_BELOW_MIN : ROLE_BELOW_MIN_MISS;
+        return k == 1 ? ROLE_FIXED : ROLE_NONE;
     case TEAM_LABOR:
     case TEAM_LABOR_MISS:
         return ROLE_LABOR_REP;
@@ -85,7 +86,7 @@ static int story_seat_role(int story, int k, int *story_index)
     }
 }
 
-/* Rep seats of the plain story teams: HZ02 holds the top performer at
+/* Rep seats of the plain story teams: HZ02 has the top performer at
  * risk, SH02 the near miss and the hand-over leaver. */
 static int plain_team_role(int city, int k, int *story_index)
 {

@@ -1,9 +1,8 @@
 /*
- * The demo company's people: who sits in each seat over time (the first
- * occupant hired before the data starts, then leavers and their
- * replacements), growth hires that bring the company to its size, team
- * moves, pay, managers, and the files org_units.csv, employees.csv and
- * assignments.csv.
+ * The demo company's people. Each seat has a first occupant hired before
+ * the data starts, then leavers and their replacements. Growth hires
+ * bring the company to its size. Also team moves, pay, managers, and
+ * the files org_units.csv, employees.csv and assignments.csv.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +42,9 @@ static cdate designated_leave(int story_index)
 }
 
 /*
- * Moves a sales hire out of the window in which a new rep would be
- * employed for the whole of September to November 2026 without selling
- * from its first day: such a rep would fall under the minimum monthly
+ * Moves a sales hire out of June to 1 September 2026. A rep hired then
+ * is employed for the whole of September to November 2026 but may not
+ * sell from the first day, and would fall under the minimum monthly
  * sales by accident.
  */
 static cdate shift_sales_hire(cdate hire)
@@ -66,9 +65,14 @@ static void fill_seat(struct demo_world *w, struct rng *r, int seat, struct occu
     bool story_team = u->kind == KIND_TEAM && u->story != TEAM_PLAIN;
     bool fixed = s->role != ROLE_NONE;
     cdate last_leave_allowed = story_team ? demo_date(2026, 5, 31) : demo_date(2026, 10, 31);
-    int hazard = s->position == POS_SALES ? 13 : s->position == POS_LEAD ? 8 : 6;
+    int hazard = 6; /* monthly chance of leaving, permille */
     cdate hire;
     int pass = story_team ? 0 : 1;
+
+    if (s->position == POS_SALES)
+        hazard = 13;
+    else if (s->position == POS_LEAD)
+        hazard = 8;
 
     if (s->position == POS_MANAGER)
         hire = (cdate)rng_range(r, demo_date(2012, 1, 1), demo_date(2021, 12, 31));
@@ -231,7 +235,10 @@ static void make_employee(struct demo_world *w, struct rng *r, int i, const stru
     if (s->position == POS_SALES && !story_team && s->role == ROLE_NONE) {
         int roll = (int)rng_range(r, 0, 99);
 
-        e->employment = roll < 8 ? EMP_TEMPORARY : roll < 12 ? EMP_INTERN : EMP_FULL_TIME;
+        if (roll < 8)
+            e->employment = EMP_TEMPORARY;
+        else if (roll < 12)
+            e->employment = EMP_INTERN;
     }
     e->base_salary = base_salary(r, e, s, u);
     /* Voluntary leavers earn less than their peers (sales reps earn

@@ -3,9 +3,9 @@
  * customer's first purchase (seller and day), and each rep's number of
  * order rows per month so that the data set has exactly the size's
  * number of orders. New customers per team follow the team's story in
- * August to November 2026; every other team gets b, b+1, b, b+1 new
- * customers in those months, so that no unit's count falls three times
- * in a row unless a story plants it.
+ * August to November 2026. Every other team gets b, b+1, b, b+1 new
+ * customers in those months, so no unit's count falls three times in a
+ * row unless a story plants it.
  */
 #include <stdlib.h>
 #include <string.h>

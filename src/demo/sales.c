@@ -1,12 +1,12 @@
 /*
- * The demo's sales, simulated month by month: each rep's order rows
- * (first purchases as planned, repeat orders from the rep's customer
- * book, walk-in orders, an occasional cancellation or refund), visits
- * and expense claims, streamed to their files; at each month's end the
- * customers of reps who left are handed over to a teammate. The sales
- * credited to every rep and city are kept for payroll, targets and
- * market sizes. customers.csv and customer_owners.csv are written at
- * the end, when the owners are known.
+ * The demo's sales, simulated month by month. Each rep writes order
+ * rows (first purchases as planned, repeat orders from the rep's
+ * customer book, walk-in orders, an occasional cancellation or refund),
+ * visits and expense claims. At each month's end the customers of reps
+ * who left are handed over to a teammate. The sales credited to every
+ * rep and city are kept for payroll, targets and market sizes.
+ * customers.csv and customer_owners.csv are written at the end, when
+ * the owners are known.
  */
 #include <stdlib.h>
 #include <string.h>

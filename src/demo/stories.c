@@ -18,10 +18,10 @@
  *   50,000.00 and 45,000.00.
  * - HZ02's first rep is a top seller whose satisfaction falls to 6.40
  *   (fires); SH02's first rep ends at exactly 7.00.
- * - Customers C000001 (silent 181 days, CSAT 5.50) and C000002 (silent
- *   289 days, two surveys on one day averaging 6.50, handed over when
- *   its owner left) fire; C000003 (silent exactly 180 days, CSAT 5.00)
- *   and C000004 (CSAT exactly 7.00) do not.
+ * - Customer C000001 is silent 181 days with CSAT 5.50. C000002 is
+ *   silent 289 days, its two surveys of one day average 6.50, and it was
+ *   handed over when its owner left. Both fire. C000003 (silent exactly
+ *   180 days, CSAT 5.00) and C000004 (CSAT exactly 7.00) do not.
  * - Two enrolments are overdue; one was completed on its due date, one
  *   is due on the end date itself, one belongs to a leaver.
  */
@@ -114,9 +114,18 @@ int story_employee_score(const struct demo_world *w, const struct employee *e, i
         return m == OCTOBER_2026 ? risk_oct[member] : risk_nov[member];
     /* SZ01: October 820 (lead), 580 (the leaver), then 840 for every
      * fourth rep and 800 for the others: mean 8.00 over 21. */
-    if (m == OCTOBER_2026)
-        return member == 0 ? 820 : member == 1 ? 580 : member % 4 == 2 ? 840 : 800;
-    return member == 0 ? 770 : member % 2 ? 770 : 730;
+    if (m == OCTOBER_2026) {
+        if (member == 0)
+            return 820;
+        if (member == 1)
+            return 580;
+        return member % 4 == 2 ? 840 : 800;
+    }
+    /* November: 770 for the lead and odd members, 730 for the even
+     * ones: mean 7.50 over the 20 left. */
+    if (member == 0 || member % 2)
+        return 770;
+    return 730;
 }
 
 int story_new_customers(const struct unit *u, int m)
@@ -263,14 +272,14 @@ static const struct {
     bool fires;
     const char *why;
 } story_trainings[] = {
-    {"SH01", 1, "C05", {2026, 9, 15}, {2026, 10, 31}, {0}, true, "overdue 30 days"},
-    {"HZ02", -1, "C06", {2026, 10, 10}, {2026, 11, 10}, {0}, true, "overdue 20 days"},
+    {"SH01", 1, "C05", {2026, 9, 15}, {2026, 10, 31}, {0}, true, "Overdue by 30 days: not completed."},
+    {"HZ02", -1, "C06", {2026, 10, 10}, {2026, 11, 10}, {0}, true, "Overdue by 20 days: not completed."},
     {"SH02", 2, "C05", {2026, 10, 20}, {2026, 11, 20}, {2026, 11, 20}, false,
-     "completed exactly on its due date"},
+     "Completed exactly on its due date."},
     {"HZ01", 1, "C05", {2026, 11, 1}, {2026, 11, 30}, {0}, false,
-     "due on the as-of date itself, so not yet overdue"},
+     "Due on the as-of date itself, so not yet overdue."},
     {"GZ01", 0, "C05", {2026, 10, 8}, {2026, 11, 5}, {0}, false,
-     "open past its due date, but the employee left on 2026-11-10"},
+     "Open past its due date, but the employee left on 2026-11-10."},
 };
 #define NSTORY_TRAININGS ((int)(sizeof(story_trainings) / sizeof(story_trainings[0])))
 
