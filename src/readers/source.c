@@ -3,7 +3,9 @@
  * first bytes (a ZIP archive is an XLSX workbook, an OLE2 compound file
  * an XLS workbook, anything else delimited text) and opens that reader.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +15,30 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
+/* Whether the first bytes are an HTML page or an XML Spreadsheet 2003,
+ * which web systems often save under an .xls name. */
+static bool is_markup(const unsigned char *head, size_t n)
+{
+    struct strbuf text = STRBUF_INIT;
+    const char *s;
+    bool markup;
+
+    sb_addn(&text, (const char *)head, n);
+    s = sb_str(&text);
+    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        s += 3;
+    s += strspn(s, " \t\r\n");
+    markup = *s == '<' && (strcasestr(s, "<html") || strcasestr(s, "<table") ||
+                           strstr(s, "urn:schemas-microsoft-com:office:spreadsheet"));
+    sb_release(&text);
+    return markup;
+}
+
 int source_format_of(const char *path, enum source_format *format, struct strbuf *err)
 {
     static const unsigned char zip_magic[4] = {'P', 'K', 3, 4};
     static const unsigned char ole2_magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
-    unsigned char head[8];
+    unsigned char head[1024];
     size_t n;
     FILE *fp = fopen(path, "rb");
 
@@ -29,10 +50,17 @@ int source_format_of(const char *path, enum source_format *format, struct strbuf
     fclose(fp);
 
     *format = FORMAT_TEXT;
-    if (n >= sizeof(zip_magic) && !memcmp(head, zip_magic, sizeof(zip_magic)))
+    if (n >= sizeof(zip_magic) && !memcmp(head, zip_magic, sizeof(zip_magic))) {
         *format = FORMAT_XLSX;
-    else if (n == sizeof(ole2_magic) && !memcmp(head, ole2_magic, sizeof(ole2_magic)))
+    } else if (n >= sizeof(ole2_magic) && !memcmp(head, ole2_magic, sizeof(ole2_magic))) {
         *format = FORMAT_XLS;
+    } else if (is_markup(head, n)) {
+        sb_addf(err,
+                _("%s is a web page or an XML spreadsheet, not a workbook or CSV file; open it in "
+                  "Excel and save it as XLSX"),
+                path);
+        return -1;
+    }
     return 0;
 }
 

@@ -557,6 +557,42 @@ static void empty_file(void **state)
     (void)state;
 }
 
+static void markup_saved_as_xls(void **state)
+{
+    static const char *const pages[] = {
+        "\xEF\xBB\xBF  <html><head><meta charset=\"utf-8\"></head><body><table><tr><td>工号</td>",
+        "<table border=1><tr><th>订单号</th></tr></table>",
+        "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+    };
+
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        struct strbuf err = STRBUF_INIT;
+        char *path = write_bytes("export.xls", pages[i], strlen(pages[i]));
+
+        assert_null(source_open(path, NULL, &err));
+        assert_non_null(strstr(sb_str(&err), "export.xls"));
+        assert_non_null(strstr(sb_str(&err), "XLSX"));
+        sb_release(&err);
+        free(path);
+    }
+    (void)state;
+}
+
+static void xml_text_is_text(void **state)
+{
+    /* A CSV whose first field starts with '<' is still a CSV. */
+    static const char text[] = "<tag>,b\n1,2\n";
+    char *path = write_bytes("angle.csv", text, sizeof(text) - 1);
+    struct source *src = open_ok(path, NULL);
+
+    expect_record(src, 1, ARGS("<tag>", "b"));
+    expect_record(src, 2, ARGS("1", "2"));
+    expect_end(src);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
 static void missing_file(void **state)
 {
     struct strbuf err = STRBUF_INIT;
@@ -639,6 +675,8 @@ int main(void)
         cmocka_unit_test(sniff_rules),
         cmocka_unit_test(encoding_names),
         cmocka_unit_test(empty_file),
+        cmocka_unit_test(markup_saved_as_xls),
+        cmocka_unit_test(xml_text_is_text),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(million_rows_flat_memory),
     };
