@@ -237,6 +237,9 @@ read_failed:
     run_error(run, f, (size_t)-1, source_error_line(src), -1, NULL, source_error_offset(src),
               msg.buf);
 out:
+    /* Duplicates are only looked for within one file, so the key map can
+     * go now; references use their own key sets. */
+    strmap_release(&f->keys);
     source_close(src);
     field_value_release(&v);
     sb_release(&msg);

@@ -49,7 +49,7 @@ struct import_file {
     unsigned char *states;
     int64_t *cells;
     struct strbuf text;
-    struct strmap keys; /* key → row index, for duplicates */
+    struct strmap keys; /* key → row index, for duplicates (while reading) */
 
     bool failed;          /* an error concerns the whole file */
     long inserted, updated, unchanged, rejected;
