@@ -19,19 +19,18 @@
  * which web systems often save under an .xls name. */
 static bool is_markup(const unsigned char *head, size_t n)
 {
-    struct strbuf text = STRBUF_INIT;
-    const char *s;
-    bool markup;
+    char text[1025];
+    const char *s = text;
 
-    sb_addn(&text, (const char *)head, n);
-    s = sb_str(&text);
-    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+    if (n > sizeof(text) - 1)
+        n = sizeof(text) - 1;
+    memcpy(text, head, n);
+    text[n] = '\0';
+    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
         s += 3;
     s += strspn(s, " \t\r\n");
-    markup = *s == '<' && (strcasestr(s, "<html") || strcasestr(s, "<table") ||
-                           strstr(s, "urn:schemas-microsoft-com:office:spreadsheet"));
-    sb_release(&text);
-    return markup;
+    return *s == '<' && (strcasestr(s, "<html") || strcasestr(s, "<table") ||
+                         strstr(s, "urn:schemas-microsoft-com:office:spreadsheet"));
 }
 
 int source_format_of(const char *path, enum source_format *format, struct strbuf *err)
