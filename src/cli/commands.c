@@ -20,14 +20,15 @@ const struct command commands[] = {
         "  --format text|json   output format of the list (default text)\n")},
     {"demo", cmd_demo, N_("Generate the demo company, or build a demo database"),
      N_("Usage: cairn [--db PATH] demo [--out DIR] [--seed N] [--size small|medium|large]\n"
-        "                            [--listen ADDR:PORT] [--stories FILE]\n"
+        "                            [--listen ADDR:PORT] [--no-serve] [--stories FILE]\n"
         "\n"
         "Generates a Chinese city sales company with planted stories that fire (or\n"
         "just miss) each early warning as of 2026-11-30; its data runs from\n"
         "2024-01-01 to 2026-11-30, and the same seed and size always give the same\n"
         "files. Without --out, builds a fresh demo database (./demo.db, or --db\n"
-        "when given on the command line; CAIRN_DB is ignored) and prints what it\n"
-        "holds. An existing file that is not a demo database is never replaced.\n"
+        "when given on the command line; CAIRN_DB is ignored), prints what it\n"
+        "holds and the demo logins, one per role, and serves it until Ctrl-C. An\n"
+        "existing file that is not a demo database is never replaced.\n"
         "\n"
         "  --out DIR            write the canonical CSV files to DIR (new or empty)\n"
         "                       instead of building a database\n"
@@ -35,8 +36,9 @@ const struct command commands[] = {
         "  --size SIZE          small (about 80 employees, 5,000 orders), medium\n"
         "                       (1,000 employees, 100,000 orders) or large (10,000\n"
         "                       employees, 1,000,000 orders); default small\n"
-        "  --listen ADDR:PORT   address to serve the demo on, once the web server\n"
-        "                       exists\n"
+        "  --listen ADDR:PORT   address and TCP port to serve on (default\n"
+        "                       127.0.0.1:8080)\n"
+        "  --no-serve           build the database and exit without serving\n"
         "  --stories FILE       also write the story manifest (JSON) to FILE\n")},
     {"export", cmd_export, N_("Write the database as a canonical data set"),
      N_("Usage: cairn export DIR\n"

@@ -1,9 +1,10 @@
 /*
  * "cairn demo": writes the demo company as a canonical data set (--out),
- * or builds a fresh demo database from it through the importer. A demo
- * database is marked with meta('demo', '1'); an existing file that is
- * not a demo database is never replaced. The database is built beside
- * its final path and renamed over it only when the import succeeded.
+ * or builds a fresh demo database from it through the importer and
+ * serves it. A demo database is marked with meta('demo', '1') and has
+ * one web account per role. An existing file that is not a demo
+ * database is never replaced. The database is built beside its final
+ * path and renamed over it only when the import succeeded.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,37 +19,30 @@
 #include "import/import.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "web/server.h"
 
 struct demo_args {
     struct demo_options opts;
     const char *out, *stories, *listen;
+    bool no_serve;
+    struct sockaddr_storage addr;
 };
-
-/* Checks ADDR:PORT: a non-empty address and a port in 1..65535. */
-static bool valid_listen(const char *s)
-{
-    const char *colon = strrchr(s, ':');
-    char *end;
-    long port;
-
-    if (!colon || colon == s)
-        return false;
-    errno = 0;
-    port = strtol(colon + 1, &end, 10);
-    return !errno && end != colon + 1 && !*end && port >= 1 && port <= 65535;
-}
 
 static int parse_args(struct cli *cli, int argc, char **argv, struct demo_args *a)
 {
     static const struct option options[] = {
         {"out", required_argument, NULL, 'o'},    {"seed", required_argument, NULL, 's'},
         {"size", required_argument, NULL, 'z'},   {"listen", required_argument, NULL, 'l'},
-        {"stories", required_argument, NULL, 'j'}, {NULL, 0, NULL, 0},
+        {"stories", required_argument, NULL, 'j'}, {"no-serve", no_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
     };
-    int c;
+    struct strbuf err = STRBUF_INIT;
+    socklen_t len;
+    int c, rc;
 
     a->opts.seed = 1;
     a->opts.size = DEMO_SMALL;
+    a->listen = "127.0.0.1:8080";
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
@@ -72,10 +66,10 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct demo_args *
                                        optarg);
             break;
         case 'l':
-            if (!valid_listen(optarg))
-                return cli_usage_error(cli, _("invalid address '%s': use ADDR:PORT, for example 127.0.0.1:8080"),
-                                       optarg);
             a->listen = optarg;
+            break;
+        case 'n':
+            a->no_serve = true;
             break;
         case 'j':
             a->stories = optarg;
@@ -86,6 +80,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct demo_args *
     }
     if (optind < argc)
         return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind]);
+    if (server_parse_listen(a->listen, &a->addr, &len, &err)) {
+        rc = cli_usage_error(cli, "%s", err.buf);
+        sb_release(&err);
+        return rc;
+    }
     return EXIT_OK;
 }
 
@@ -182,8 +181,10 @@ static int import_demo(const char *dir, const char *path, const struct demo_opti
         goto out;
     }
     if (status != IMPORT_OK) {
-        cli_error(_("the demo data set was rejected by the importer (a bug): %s"),
-                  json_dumps(report, JSON_COMPACT));
+        char *text = json_dumps(report, JSON_COMPACT);
+
+        cli_error(_("the demo data set was rejected by the importer (a bug): %s"), text);
+        free(text);
         goto out;
     }
     snprintf(seed, sizeof(seed), "%llu", (unsigned long long)opts->seed);
@@ -205,6 +206,10 @@ static int import_demo(const char *dir, const char *path, const struct demo_opti
             cli_error("%s", err.buf);
             goto out;
         }
+    }
+    if (demo_add_logins(db, &err)) {
+        cli_error("%s", err.buf);
+        goto out;
     }
     rc = 0;
 out:
@@ -301,11 +306,14 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     if (a.stories && write_stories(a.stories, stories))
         goto out;
     print_summary(db_path, &a, &counts, stories);
-    printf("%s\n", _("The web dashboard is not available yet: explore the database with "
-                     "'cairn kpi' and 'cairn alerts'."));
-    if (a.listen)
-        printf(_("--listen %s is noted; serving starts once the web server exists.\n"), a.listen);
-    rc = EXIT_OK;
+    demo_print_logins();
+    if (a.no_serve) {
+        printf(_("Not serving (--no-serve); 'cairn --db %s serve' serves it later.\n"), db_path);
+        rc = EXIT_OK;
+        goto out;
+    }
+    fflush(stdout);
+    rc = server_run(db_path, &a.addr) ? EXIT_FAILED : EXIT_OK;
 out:
     if (dir) {
         remove_files(dir);

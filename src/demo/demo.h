@@ -44,6 +44,13 @@ int demo_generate(const char *dir, const struct demo_options *opts, struct demo_
 #define DEMO_NFILES 16
 extern const char *const demo_file_names[DEMO_NFILES];
 
+/* Creates the demo's web accounts, one per role, in db. Returns 0, or -1
+ * with a message in err. */
+struct db;
+int demo_add_logins(struct db *db, struct strbuf *err);
+/* Prints the demo accounts and their passwords. */
+void demo_print_logins(void);
+
 /* Parses "small", "medium" or "large"; returns 0 or -1. */
 int demo_size_parse(const char *s, enum demo_size *out);
 const char *demo_size_name(enum demo_size size);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "server.h"
 #include "support.h"
 #include "util/csv.h"
 #include "util/date.h"
@@ -474,31 +475,34 @@ static void demo_database_mode(void **state)
 {
     char *base = make_temp_dir(), *db = path_join(base, "my.db"), *other = path_join(base, "real.db");
     struct run_result r;
-    char *before, *after;
+    char *before, *after, *demo_db;
     size_t lb, la;
 
     (void)state;
     /* Built, then rebuilt in place. */
-    r = run_cairn(base, NULL, ARGS("--db", db, "demo"));
+    r = run_cairn(base, NULL, ARGS("--db", db, "demo", "--no-serve"));
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "5000"));
+    assert_non_null(strstr(r.out, "demo-gm-2026"));
     run_result_free(&r);
-    r = run_cairn(base, NULL, ARGS("--db", db, "demo", "--seed", "2"));
+    r = run_cairn(base, NULL, ARGS("--db", db, "demo", "--seed", "2", "--no-serve"));
     assert_int_equal(r.status, 0);
     run_result_free(&r);
 
     /* Without --db: ./demo.db in the current folder. */
-    r = run_cairn(base, NULL, ARGS("demo"));
+    r = run_cairn(base, NULL, ARGS("demo", "--no-serve"));
     assert_int_equal(r.status, 0);
     run_result_free(&r);
-    assert_int_equal(access(path_join(base, "demo.db"), F_OK), 0);
+    demo_db = path_join(base, "demo.db");
+    assert_int_equal(access(demo_db, F_OK), 0);
+    free(demo_db);
 
     /* A database that is not a demo is refused and left as it was. */
     r = run_cairn(base, NULL, ARGS("--db", other, "init"));
     assert_int_equal(r.status, 0);
     run_result_free(&r);
     before = read_file(other, &lb);
-    r = run_cairn(base, NULL, ARGS("--db", other, "demo"));
+    r = run_cairn(base, NULL, ARGS("--db", other, "demo", "--no-serve"));
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "real.db"));
     run_result_free(&r);
@@ -510,12 +514,37 @@ static void demo_database_mode(void **state)
 
     /* Nor is any other file. */
     free(write_file(base, "notes.txt", "not a database\n"));
-    r = run_cairn(base, NULL, ARGS("--db", "notes.txt", "demo"));
+    r = run_cairn(base, NULL, ARGS("--db", "notes.txt", "demo", "--no-serve"));
     assert_int_equal(r.status, 1);
     run_result_free(&r);
     remove_tree(base);
     free(db);
     free(other);
+    free(base);
+}
+
+/* Each demo account logs in to the server with its printed password. */
+static void demo_logins_work(void **state)
+{
+    static const char *const accounts[][2] = {
+        {"demo-gm", "demo-gm-2026"},         {"demo-lead", "demo-lead-2026"},
+        {"demo-hr", "demo-hr-2026"},         {"demo-finance", "demo-finance-2026"},
+        {"demo-rep", "demo-rep-2026"},
+    };
+    char *base = make_temp_dir(), *db = path_join(base, "demo.db");
+    struct test_server server;
+    struct run_result r;
+
+    (void)state;
+    r = run_cairn(base, NULL, ARGS("--db", db, "demo", "--no-serve"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    test_server_start(&server, db);
+    for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
+        free(test_log_in(&server, accounts[i][0], accounts[i][1], NULL));
+    assert_int_equal(test_server_stop(&server), 0);
+    remove_tree(base);
+    free(db);
     free(base);
 }
 
@@ -553,7 +582,8 @@ int main(void)
         cmocka_unit_test(below_minimum_figures), cmocka_unit_test(silent_customer_figures),
         cmocka_unit_test(labor_cost_figures),    cmocka_unit_test(new_customer_figures),
         cmocka_unit_test(training_figures),      cmocka_unit_test(stories_manifest),
-        cmocka_unit_test(demo_database_mode),    cmocka_unit_test(usage_errors),
+        cmocka_unit_test(demo_database_mode),    cmocka_unit_test(demo_logins_work),
+        cmocka_unit_test(usage_errors),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);
