@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/users.h"
@@ -52,6 +54,15 @@ static char *read_password(void)
         return NULL;
     }
     return xstrdup(line);
+}
+
+/* Overwrites and frees a password read by read_password (NULL is fine). */
+static void free_password(char *password)
+{
+    if (!password)
+        return;
+    OPENSSL_cleanse(password, strlen(password));
+    free(password);
 }
 
 /* The acting person of command-line changes in the audit log. */
@@ -147,10 +158,7 @@ static int user_add(struct cli *cli, int argc, char **argv)
            scope_shown.buf);
     rc = EXIT_OK;
 out:
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
+    free_password(password);
     free(hash);
     db_close(db);
     sb_release(&err);
@@ -279,10 +287,7 @@ static int user_change(struct cli *cli, int argc, char **argv, bool remove)
 fail:
     cli_error("%s", err.buf);
 out:
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
+    free_password(password);
     free(hash);
     db_close(db);
     sb_release(&err);

@@ -22,18 +22,6 @@ struct fixture {
     struct test_server server;
 };
 
-static void add_user(const struct fixture *f, const char *login, const char *role,
-                     const char *scope)
-{
-    struct run_result r = run_cairn(NULL, PASSWORD "\n",
-                                    scope ? ARGS("--db", f->db_path, "user", "add", login,
-                                                 "--role", role, "--scope", scope)
-                                          : ARGS("--db", f->db_path, "user", "add", login,
-                                                 "--role", role));
-    assert_int_equal(r.status, 0);
-    run_result_free(&r);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -55,9 +43,9 @@ static int setup(void **state)
         fail_msg("insert: %s", err.buf);
     db_close(db);
     sb_release(&err);
-    add_user(f, "boss", "gm", NULL);
-    add_user(f, "tina", "team_lead", "unit:TA");
-    add_user(f, "li", "rep", "employee:E1");
+    test_user_add(f->db_path, "boss", "gm", NULL, PASSWORD);
+    test_user_add(f->db_path, "tina", "team_lead", "unit:TA", PASSWORD);
+    test_user_add(f->db_path, "li", "rep", "employee:E1", PASSWORD);
     test_server_start(&f->server, f->db_path);
     *state = f;
     return 0;
@@ -75,22 +63,9 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Logs in and returns the "cairn_session=TOKEN" cookie. */
 static char *log_in(const struct fixture *f, const char *login)
 {
-    char body[128], *cookie, *semi;
-    struct http h;
-
-    snprintf(body, sizeof(body), "{\"login\":\"%s\",\"password\":\"" PASSWORD "\"}", login);
-    h = http_request(f->server.base_url, "POST", "/api/v1/session", body, NULL, NULL);
-    assert_int_equal(h.status, 200);
-    cookie = http_header(&h, "Set-Cookie");
-    assert_non_null(cookie);
-    semi = strchr(cookie, ';');
-    if (semi)
-        *semi = '\0';
-    http_free(&h);
-    return cookie;
+    return test_log_in(&f->server, login, PASSWORD, NULL);
 }
 
 static struct http get(const struct fixture *f, const char *cookie, const char *path)
@@ -215,12 +190,56 @@ static void query_checked(void **state)
     free(cookie);
 }
 
+/* 64 connections at once, each asking for the scorecard: every one gets
+ * 200, which needs the worker threads and their own database handles. */
+static void concurrent_requests_succeed(void **state)
+{
+    enum { CONNECTIONS = 64 };
+    struct fixture *f = *state;
+    char *cookie = log_in(f, "tina"), url[256];
+    CURLM *multi = curl_multi_init();
+    CURL *handles[CONNECTIONS];
+    FILE *sink = fopen("/dev/null", "w");
+    int running = 0, ok = 0;
+    long status;
+
+    snprintf(url, sizeof(url), "%s/api/v1/kpi?period=2024-03&as_of=2024-04-01",
+             f->server.base_url);
+    for (int i = 0; i < CONNECTIONS; i++) {
+        handles[i] = curl_easy_init();
+        curl_easy_setopt(handles[i], CURLOPT_URL, url);
+        curl_easy_setopt(handles[i], CURLOPT_COOKIE, cookie);
+        curl_easy_setopt(handles[i], CURLOPT_WRITEDATA, sink);
+        curl_easy_setopt(handles[i], CURLOPT_TIMEOUT, 60L);
+        curl_easy_setopt(handles[i], CURLOPT_NOPROXY, "*");
+        curl_multi_add_handle(multi, handles[i]);
+    }
+    do {
+        assert_int_equal(curl_multi_perform(multi, &running), CURLM_OK);
+        if (running)
+            curl_multi_poll(multi, NULL, 0, 1000, NULL);
+    } while (running);
+
+    for (int i = 0; i < CONNECTIONS; i++) {
+        curl_easy_getinfo(handles[i], CURLINFO_RESPONSE_CODE, &status);
+        if (status == 200)
+            ok++;
+        curl_multi_remove_handle(multi, handles[i]);
+        curl_easy_cleanup(handles[i]);
+    }
+    assert_int_equal(ok, CONNECTIONS);
+    curl_multi_cleanup(multi);
+    fclose(sink);
+    free(cookie);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(team_lead_outside_forbidden, setup, teardown),
         cmocka_unit_test_setup_teardown(same_json_as_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(query_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_requests_succeed, setup, teardown),
     };
     int failed;
 

@@ -33,20 +33,6 @@ static struct http request(const struct fixture *f, const char *method, const ch
     return http_request(f->server.base_url, method, path, body, cookie, extra_headers);
 }
 
-static void add_user(const struct fixture *f, const char *login, const char *role,
-                     const char *scope)
-{
-    struct run_result r = run_cairn(NULL, PASSWORD "\n",
-                                    scope ? ARGS("--db", f->db_path, "user", "add", login,
-                                                 "--role", role, "--scope", scope)
-                                          : ARGS("--db", f->db_path, "user", "add", login,
-                                                 "--role", role));
-    if (r.status != 0)
-        fprintf(stderr, "user add: %s%s", r.out, r.err);
-    assert_int_equal(r.status, 0);
-    run_result_free(&r);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -65,8 +51,8 @@ static int setup(void **state)
         fail_msg("insert: %s", err.buf);
     db_close(db);
     sb_release(&err);
-    add_user(f, "alice", "gm", NULL);
-    add_user(f, "tina", "team_lead", "unit:TA");
+    test_user_add(f->db_path, "alice", "gm", NULL, PASSWORD);
+    test_user_add(f->db_path, "tina", "team_lead", "unit:TA", PASSWORD);
     test_server_start(&f->server, f->db_path);
     *state = f;
     return 0;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "server.h"
 #include "support.h"
 
@@ -123,4 +124,49 @@ int test_server_stop(struct test_server *s)
         s->log_path = NULL;
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void test_user_add(const char *db_path, const char *login, const char *role, const char *scope,
+                   const char *password)
+{
+    char input[256];
+    struct run_result r;
+
+    snprintf(input, sizeof(input), "%s\n", password);
+    if (scope)
+        r = run_cairn(NULL, input,
+                      ARGS("--db", db_path, "user", "add", login, "--role", role, "--scope", scope));
+    else
+        r = run_cairn(NULL, input, ARGS("--db", db_path, "user", "add", login, "--role", role));
+    if (r.status != 0)
+        fprintf(stderr, "user add %s: %s%s", login, r.out, r.err);
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+}
+
+char *test_log_in(const struct test_server *s, const char *login, const char *password,
+                  char *csrf)
+{
+    json_t *body = json_pack("{s:s, s:s}", "login", login, "password", password), *answer;
+    char *text = json_dumps(body, JSON_COMPACT), *cookie, *semi;
+    struct http h = http_request(s->base_url, "POST", "/api/v1/session", text, NULL, NULL);
+
+    if (h.status != 200)
+        fprintf(stderr, "login %s: %ld %s\n", login, h.status, h.body);
+    assert_int_equal(h.status, 200);
+    cookie = http_header(&h, "Set-Cookie");
+    assert_non_null(cookie);
+    semi = strchr(cookie, ';');
+    if (semi)
+        *semi = '\0';
+    if (csrf) {
+        answer = json_loads(h.body, 0, NULL);
+        assert_non_null(json_string_value(json_object_get(answer, "csrf")));
+        snprintf(csrf, 65, "%s", json_string_value(json_object_get(answer, "csrf")));
+        json_decref(answer);
+    }
+    http_free(&h);
+    free(text);
+    json_decref(body);
+    return cookie;
 }

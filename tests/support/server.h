@@ -24,4 +24,15 @@ void test_server_start(struct test_server *s, const char *db_path);
  * 128 + signal). Removes the log file. */
 int test_server_stop(struct test_server *s);
 
+/* Runs "cairn --db db_path user add login --role role [--scope scope]"
+ * with password on stdin; fails the test unless it exits 0. */
+void test_user_add(const char *db_path, const char *login, const char *role, const char *scope,
+                   const char *password);
+
+/* Logs in through POST /api/v1/session; fails the test unless it returns
+ * 200. Returns "cairn_session=TOKEN" for a Cookie header (free it), and
+ * the CSRF token in csrf (65 bytes) when csrf is not NULL. */
+char *test_log_in(const struct test_server *s, const char *login, const char *password,
+                  char *csrf);
+
 #endif
