@@ -150,6 +150,8 @@ static void sheet_start(void *data, const char *name, const char **attrs)
         long row = r ? strtol(r, NULL, 10) : x->row + 1;
 
         if (row <= x->row || row > XLSX_MAX_ROWS) {
+            if (row >= 1 && row <= XLSX_MAX_ROWS)
+                x->row = row; /* the error names the out-of-order row */
             fail_parse(x, _("a row has an invalid or out-of-order number"));
             return;
         }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "readers/cells.h"
 #include "readers/source.h"
@@ -321,6 +322,142 @@ static void long_sheet_flat_memory(void **state)
     (void)state;
 }
 
+/* Writes a package by hand with libzip: parts[] is name, content pairs,
+ * NULL-terminated. For features libxlsxwriter does not write. */
+static char *write_package(const char *name, const char *const *parts)
+{
+    char *path = path_join(tmpdir, name);
+    int zerr;
+    zip_t *zip = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+
+    assert_non_null(zip);
+    for (size_t i = 0; parts[i]; i += 2) {
+        zip_source_t *data = zip_source_buffer(zip, parts[i + 1], strlen(parts[i + 1]), 0);
+
+        assert_non_null(data);
+        assert_true(zip_file_add(zip, parts[i], data, ZIP_FL_OVERWRITE) >= 0);
+    }
+    assert_int_equal(zip_close(zip), 0);
+    return path;
+}
+
+#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define REL_TYPE "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+static const char package_rels[] =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "officeDocument\" Target=\"/book/main.xml\"/>"
+    "</Relationships>";
+
+/* A package in an unusual shape: the workbook at book/main.xml, prefixed
+ * element names, the 1904 date system, an absolute sheet target, a
+ * custom format that overrides built-in id 14, phonetic runs, error,
+ * formula-string and ISO date cells, and cells without references. */
+static const char *const odd_parts[] = {
+    "_rels/.rels", package_rels,
+    "book/main.xml",
+    "<x:workbook xmlns:x=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
+    "<x:workbookPr date1904=\"1\"/><x:sheets>"
+    "<x:sheet name=\"数据\" sheetId=\"1\" r:id=\"rId7\"/></x:sheets></x:workbook>",
+    "book/_rels/main.xml.rels",
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId7\" Type=\"" REL_TYPE "worksheet\" Target=\"/book/s/one.xml\"/>"
+    "<Relationship Id=\"rId8\" Type=\"" REL_TYPE "sharedStrings\" Target=\"strings.xml\"/>"
+    "<Relationship Id=\"rId9\" Type=\"" REL_TYPE "styles\" Target=\"styles.xml\"/>"
+    "</Relationships>",
+    "book/strings.xml",
+    "<x:sst xmlns:x=\"" NS_MAIN "\"><x:si><x:r><x:t>东</x:t></x:r><x:r><x:t>京</x:t></x:r>"
+    "<x:rPh sb=\"0\" eb=\"1\"><x:t>トウキョウ</x:t></x:rPh></x:si>"
+    "<x:si><x:t xml:space=\"preserve\"> 两端空格 </x:t></x:si></x:sst>",
+    "book/styles.xml",
+    "<x:styleSheet xmlns:x=\"" NS_MAIN "\"><x:numFmts count=\"1\">"
+    "<x:numFmt numFmtId=\"14\" formatCode=\"0.0\"/></x:numFmts>"
+    "<x:cellStyleXfs count=\"1\"><x:xf numFmtId=\"22\"/></x:cellStyleXfs>"
+    "<x:cellXfs count=\"3\"><x:xf numFmtId=\"0\"/><x:xf numFmtId=\"14\"/>"
+    "<x:xf numFmtId=\"22\"/></x:cellXfs></x:styleSheet>",
+    "book/s/one.xml",
+    "<x:worksheet xmlns:x=\"" NS_MAIN "\"><x:sheetData>"
+    "<x:row><x:c t=\"s\"><x:v>0</x:v></x:c><x:c t=\"s\"><x:v>1</x:v></x:c></x:row>"
+    "<x:row><x:c s=\"1\"><x:v>3</x:v></x:c><x:c s=\"2\"><x:v>0.5</x:v></x:c>"
+    "<x:c t=\"e\"><x:v>#N/A</x:v></x:c><x:c t=\"str\"><x:f>A1&amp;B1</x:f><x:v>东京</x:v></x:c>"
+    "<x:c t=\"d\"><x:v>2024-03-05T00:00:00</x:v></x:c></x:row>"
+    "<x:row r=\"7\"><x:c r=\"C7\" s=\"2\"><x:v>43894</x:v></x:c></x:row>"
+    "</x:sheetData></x:worksheet>",
+    NULL,
+};
+
+static void unusual_package(void **state)
+{
+    char *path = write_package("odd.xlsx", odd_parts);
+    struct source *src = open_ok(path, NULL);
+
+    assert_non_null(strstr(source_name(src), "#数据"));
+    expect_record(src, 1, ARGS("东京", " 两端空格 "));
+    expect_record(src, 2, ARGS("3", "1904-01-01T12:00:00", "#N/A", "东京", "2024-03-05T00:00:00"));
+    expect_record(src, 7, ARGS("", "", "2024-03-05"));
+    expect_end(src);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
+static void expect_sheet_error(const char *name, const char *sheet_xml, long line,
+                               const char *words)
+{
+    const char *parts[] = {
+        "_rels/.rels", package_rels,
+        "book/main.xml", "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
+        "<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+        "book/_rels/main.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "worksheet\" Target=\"sheet.xml\"/>"
+        "</Relationships>",
+        "book/sheet.xml", sheet_xml,
+        NULL,
+    };
+    char *path = write_package(name, parts);
+    struct source *src = open_ok(path, NULL);
+    struct strbuf err = STRBUF_INIT;
+    struct source_record *rec;
+    int rc;
+
+    while ((rc = source_next(src, &rec, &err)) == 1)
+        ;
+    assert_int_equal(rc, -1);
+    assert_int_equal(source_error_line(src), line);
+    if (!strstr(sb_str(&err), words))
+        fail_msg("message \"%s\" lacks \"%s\"", sb_str(&err), words);
+    source_close(src);
+    sb_release(&err);
+    free(path);
+}
+
+static void broken_sheets(void **state)
+{
+    expect_sheet_error("bad-xml.xlsx",
+                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\"><c><v>1</v></c>"
+                       "</row><row r=\"2\"><c><v>2</c></row></sheetData></worksheet>",
+                       2, "XML");
+    expect_sheet_error("bad-string.xlsx",
+                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\"><c><v>1</v></c>"
+                       "</row><row r=\"3\"><c t=\"s\"><v>0</v></c></row></sheetData></worksheet>",
+                       3, "shared string");
+    expect_sheet_error("bad-number.xlsx",
+                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"4\"><c><v>x1</v></c>"
+                       "</row></sheetData></worksheet>",
+                       4, "number");
+    expect_sheet_error("bad-order.xlsx",
+                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"5\"><c r=\"B5\"><v>1</v>"
+                       "</c><c r=\"A5\"><v>2</v></c></row></sheetData></worksheet>",
+                       5, "reference");
+    expect_sheet_error("bad-rows.xlsx",
+                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"5\"><c><v>1</v></c>"
+                       "</row><row r=\"3\"><c><v>2</v></c></row></sheetData></worksheet>",
+                       3, "row");
+    (void)state;
+}
+
 static void number_formatting(void **state)
 {
     static const struct {
@@ -423,6 +560,8 @@ int main(void)
         cmocka_unit_test(table_and_rich_text),
         cmocka_unit_test(not_a_workbook),
         cmocka_unit_test(long_sheet_flat_memory),
+        cmocka_unit_test(unusual_package),
+        cmocka_unit_test(broken_sheets),
         cmocka_unit_test(number_formatting),
         cmocka_unit_test(serial_dates),
         cmocka_unit_test(format_kinds),
