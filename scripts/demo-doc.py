@@ -48,8 +48,8 @@ def main():
       "open the demo and find each story, and the tests and benchmarks use the same data.\n")
     w("## Commands\n")
     w("```sh\n"
-      "cairn demo                      # build ./demo.db and print what it holds\n"
-      "cairn --db my.db demo --seed 7  # another company in my.db\n"
+      "cairn demo                      # build ./demo.db and serve it on 127.0.0.1:8080\n"
+      "cairn --db my.db demo --seed 7 --no-serve   # another company in my.db, no server\n"
       "cairn demo --out demo-data --size medium --stories stories.json\n"
       "scripts/demo-doc.py build/cairn > docs/demo.md   # regenerate this page\n"
       "```\n")
@@ -63,8 +63,20 @@ def main():
       "(E00001 to E00049 are the story teams' first members, C000001 to C000004 the story "
       "customers). Names, background people and background sales change with the seed.")
     w("- Without `--out`, the data set is imported into a fresh database that is marked as a "
-      "demo (`meta` key `demo` = `1`); `cairn demo` replaces only such a database, never "
-      "another file.")
+      "demo (`meta` key `demo` = `1`). `cairn demo` replaces only such a database, never "
+      "another file. It then serves the database (`--listen`, default 127.0.0.1:8080) "
+      "unless `--no-serve` is given.")
+    w("- A demo database has one web account per role, with fixed passwords that `cairn demo` "
+      "prints. They are created only by `cairn demo`:\n")
+    w("  | login | password | role | scope |")
+    w("  |---|---|---|---|")
+    for login in (("demo-gm", "demo-gm-2026", "gm", "company"),
+                  ("demo-lead", "demo-lead-2026", "team_lead", "unit:HZ01"),
+                  ("demo-hr", "demo-hr-2026", "hr", "company"),
+                  ("demo-finance", "demo-finance-2026", "finance", "company"),
+                  ("demo-rep", "demo-rep-2026", "rep", "employee:E00002")):
+        w("  | `%s` | `%s` | %s | `%s` |" % login)
+    w("")
     w("- `--stories FILE` writes the manifest this page is made from: every story with its "
       "figures, and the warnings `cairn alerts --as-of %s --format json` must return, in its "
       "order and shape.\n" % m["as_of"])

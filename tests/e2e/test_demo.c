@@ -129,18 +129,101 @@ static void generate(const char *dir, const char *seed)
     run_result_free(&r);
 }
 
-/* The small company of seed 1, generated once for the figure tests. */
-static char *small_dir;
+/* The small company of seed 1, generated once for the figure tests, its
+ * demo database and story manifest. */
+static char *small_dir, *small_db, *small_stories;
 
 static int setup(void **state)
 {
     char *base = make_temp_dir();
+    struct run_result r;
 
     (void)state;
     small_dir = path_join(base, "seed1");
+    small_db = path_join(base, "demo.db");
+    small_stories = path_join(base, "stories.json");
     generate(small_dir, "1");
+    r = run_cairn(NULL, NULL,
+                  ARGS("--db", small_db, "demo", "--no-serve", "--stories", small_stories));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
     free(base);
     return 0;
+}
+
+/* One metric of "cairn kpi" as of the demo's end date. */
+static double kpi(const char *scope, const char *period, const char *metric)
+{
+    json_t *v = run_cairn_json(NULL,
+                               ARGS("--db", small_db, "kpi", "--period", period, "--scope", scope,
+                                    "--as-of", "2026-11-30", "--metrics", metric, "--format",
+                                    "json"),
+                               0);
+    json_t *value = json_object_get(json_object_get(v, "metrics"), metric);
+    double out;
+
+    assert_true(json_is_number(value));
+    out = json_number_value(value);
+    json_decref(v);
+    return out;
+}
+
+/* The metrics engine computes the story figures the way the manifest
+ * states them. */
+static void kpi_matches_stories(void **state)
+{
+    (void)state;
+    assert_float_equal(kpi("unit:HZ03", "2026-11", "labor_cost_ratio"), 0.2885, 1e-12);
+    assert_float_equal(kpi("unit:HZ03", "2026-11", "labor_cost"), 69240, 1e-9);
+    assert_float_equal(kpi("unit:SH03", "2026-11", "labor_cost_ratio"), 0.25, 1e-12);
+    assert_float_equal(kpi("unit:GZ01", "2026-10", "attrition_rate"), 0, 1e-12);
+    assert_float_equal(kpi("unit:GZ01", "2026-11", "attrition_rate"), 2.0 / 9.0, 1e-12);
+    assert_float_equal(kpi("unit:GZ01", "2026-10", "employee_satisfaction"), 7.6, 1e-12);
+    assert_float_equal(kpi("unit:GZ01", "2026-11", "employee_satisfaction"), 7.23125, 1e-12);
+    assert_float_equal(kpi("unit:SZ01", "2026-11", "attrition_rate"), 1 / 20.5, 1e-12);
+    assert_float_equal(kpi("unit:SZ01", "2026-10", "employee_satisfaction"), 8.0, 1e-12);
+    assert_float_equal(kpi("unit:SZ01", "2026-11", "employee_satisfaction"), 7.5, 1e-12);
+    assert_float_equal(kpi("unit:HZ01", "2026-08", "new_customers"), 6, 0);
+    assert_float_equal(kpi("unit:HZ01", "2026-11", "new_customers"), 3, 0);
+    assert_float_equal(kpi("unit:SH01", "2026-11", "new_customers"), 4, 0);
+    assert_float_equal(kpi("employee:E00002", "2026-10", "sales"), 38750.5, 1e-9);
+    assert_float_equal(kpi("company", "2026-11", "at_risk_customers"), 2, 0);
+}
+
+/* "cairn alerts" returns exactly the manifest's warnings, once that
+ * command exists. */
+static void alerts_match_manifest(void **state)
+{
+    struct run_result probe = run_cairn(NULL, NULL, ARGS("alerts", "--help"));
+    json_t *manifest, *expected, *actual, *a;
+    json_error_t error;
+    size_t i;
+
+    (void)state;
+    if (probe.status != 0) {
+        run_result_free(&probe);
+        skip();
+    }
+    run_result_free(&probe);
+    manifest = json_load_file(small_stories, 0, &error);
+    assert_non_null(manifest);
+    expected = json_object_get(manifest, "alerts");
+    actual = run_cairn_json(NULL,
+                            ARGS("--db", small_db, "alerts", "--as-of", "2026-11-30", "--format",
+                                 "json"),
+                            0);
+    assert_int_equal(json_array_size(actual), json_array_size(expected));
+    json_array_foreach(expected, i, a) {
+        json_t *b = json_array_get(actual, i);
+        const char *keys[] = {"rule", "scope", "period", "subject"};
+
+        for (size_t k = 0; k < 4; k++)
+            assert_string_equal(json_string_value(json_object_get(b, keys[k])),
+                                json_string_value(json_object_get(a, keys[k])));
+        assert_true(json_equal(json_object_get(b, "owner"), json_object_get(a, "owner")));
+    }
+    json_decref(actual);
+    json_decref(manifest);
 }
 
 static void same_seed_same_bytes(void **state)
@@ -582,6 +665,7 @@ int main(void)
         cmocka_unit_test(below_minimum_figures), cmocka_unit_test(silent_customer_figures),
         cmocka_unit_test(labor_cost_figures),    cmocka_unit_test(new_customer_figures),
         cmocka_unit_test(training_figures),      cmocka_unit_test(stories_manifest),
+        cmocka_unit_test(kpi_matches_stories),   cmocka_unit_test(alerts_match_manifest),
         cmocka_unit_test(demo_database_mode),    cmocka_unit_test(demo_logins_work),
         cmocka_unit_test(usage_errors),
     };
