@@ -62,6 +62,11 @@ void api_session_create(struct request *req)
         goto out;
     }
 
+    /* A login that no account can have is recorded under one fixed name,
+     * so that a long or odd string never reaches the audit log. */
+    if (!login_is_valid(login))
+        login = "(invalid)";
+
     /* Throttling comes before the password check, so that a locked-out
      * guesser learns nothing from further attempts. */
     if (login_throttled(req->db, login, req->client_ip, now, &throttled, &err))

@@ -386,6 +386,9 @@ static void audit_and_log_kept(void **state)
     struct db *db;
     struct db_stmt *st;
 
+    h = log_in(f, "no such\\tlogin", "wrong-password", NULL);
+    http_assert_error(&h, 401, "unauthorized");
+    http_free(&h);
     h = log_in(f, "alice", "wrong-password", NULL);
     http_free(&h);
     login = log_in(f, "alice", PASSWORD, NULL);
@@ -409,7 +412,8 @@ static void audit_and_log_kept(void **state)
     db_close(db);
     assert_non_null(strstr(actions.buf, "user_add alice\n"));
     assert_non_null(strstr(actions.buf, "user_add tina\n"));
-    assert_non_null(strstr(actions.buf, "alice login_failed 127.0.0.1\n"
+    assert_non_null(strstr(actions.buf, "(invalid) login_failed 127.0.0.1\n"
+                                        "alice login_failed 127.0.0.1\n"
                                         "alice login 127.0.0.1\n"
                                         "alice logout 127.0.0.1\n"));
 
