@@ -26,29 +26,60 @@ struct text_source {
     struct source_record rec;
 };
 
-/* Picks the delimiter that occurs most often outside quotes in the first
- * line of text (ASCII-compatible bytes): comma, semicolon or tab; comma
- * when none occurs. */
+/* Lines of the sniffed text that delimiter detection looks at. */
+#define DETECT_LINES 20
+
+/*
+ * Picks the delimiter of ASCII-compatible text among comma, semicolon and
+ * tab. A delimiter that occurs the same number of times (outside quotes)
+ * on each of the first lines, at least two of them, wins; the highest
+ * count first, and on a tie tab before semicolon before comma, because
+ * commas are the likeliest of the three inside values. When none is that
+ * consistent, the one most frequent in the first line wins (comma on a
+ * tie or when none occurs).
+ */
 static char detect_delimiter(const unsigned char *text, size_t len)
 {
     static const char candidates[] = {',', ';', '\t'};
-    long counts[3] = {0, 0, 0};
-    bool quoted = false;
-    int best = 0;
+    long first[3] = {0, 0, 0}, count[3] = {0, 0, 0};
+    bool consistent[3] = {true, true, true}, quoted = false;
+    int lines = 0, best = -1;
 
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len && lines < DETECT_LINES; i++) {
         unsigned char c = text[i];
 
         if (c == '"')
             quoted = !quoted;
-        if (!quoted && (c == '\n' || c == '\r'))
-            break;
+        if (quoted)
+            continue;
         for (int k = 0; k < 3; k++)
-            if (!quoted && c == (unsigned char)candidates[k])
-                counts[k]++;
+            if (c == (unsigned char)candidates[k])
+                count[k]++;
+        if (c != '\n')
+            continue;
+
+        /* A line ends: compare its counts with the first line's. */
+        for (int k = 0; k < 3; k++) {
+            if (lines == 0)
+                first[k] = count[k];
+            else if (count[k] != first[k])
+                consistent[k] = false;
+            count[k] = 0;
+        }
+        lines++;
     }
+    if (lines == 0)
+        for (int k = 0; k < 3; k++)
+            first[k] = count[k]; /* a single line without a line end */
+
+    for (int k = 0; k < 3 && lines >= 2; k++)
+        if (consistent[k] && first[k] > 0 && (best < 0 || first[k] >= first[best]))
+            best = k;
+    if (best >= 0)
+        return candidates[best];
+    best = 0;
     for (int k = 1; k < 3; k++)
-        if (counts[k] > counts[best])
+        if (first[k] > first[best])
             best = k;
     return candidates[best];
 }

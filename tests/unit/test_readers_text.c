@@ -420,6 +420,39 @@ static void tab_detected(void **state)
     (void)state;
 }
 
+static void tab_wins_consistent_tie(void **state)
+{
+    /* One comma and one tab on every line: commas are likelier in values. */
+    static const char text[] = "name\tcity, country\nAnn\tParis, France\nBo\tOslo, Norway\n";
+    char *path = write_bytes("tie.tsv", text, sizeof(text) - 1);
+    struct source *src = open_ok(path, NULL);
+
+    expect_record(src, 1, ARGS("name", "city, country"));
+    expect_record(src, 2, ARGS("Ann", "Paris, France"));
+    expect_record(src, 3, ARGS("Bo", "Oslo, Norway"));
+    expect_end(src);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
+static void consistent_delimiter_wins(void **state)
+{
+    /* The header has two commas in a name, but only ';' is the same on
+     * every line. */
+    static const char text[] = "id;amount, yuan, net;note\n1;2;x\n3;4;y\n";
+    char *path = write_bytes("consistent.csv", text, sizeof(text) - 1);
+    struct source *src = open_ok(path, NULL);
+
+    expect_record(src, 1, ARGS("id", "amount, yuan, net", "note"));
+    expect_record(src, 2, ARGS("1", "2", "x"));
+    expect_record(src, 3, ARGS("3", "4", "y"));
+    expect_end(src);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
 static void delimiter_forced(void **state)
 {
     static const char text[] = "a|b;c\n1|2;3\n";
@@ -667,6 +700,8 @@ int main(void)
         cmocka_unit_test(utf8_error_after_sniff),
         cmocka_unit_test(semicolon_detected),
         cmocka_unit_test(tab_detected),
+        cmocka_unit_test(tab_wins_consistent_tie),
+        cmocka_unit_test(consistent_delimiter_wins),
         cmocka_unit_test(delimiter_forced),
         cmocka_unit_test(whitespace_headerless),
         cmocka_unit_test(whitespace_gb18030),
