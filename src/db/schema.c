@@ -234,6 +234,26 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, time TEXT NOT NULL, login TEXT,"
     "  action TEXT NOT NULL, subject TEXT, detail TEXT);"
     "CREATE INDEX audit_time ON audit(time);",
+
+    /* Version 4: rollups of visits, surveys and approved expenses, rebuilt
+     * with the order rollups (same keys and day numbers as version 2).
+     * owner is the ekey of the customer's owner on the survey day, -1 for
+     * none; score_sum is in hundredths of a point; sales_expenses are the
+     * travel and entertainment part of expenses, both in fen. */
+    "CREATE TABLE rollup_visit_day ("
+    "  day INTEGER NOT NULL, ekey INTEGER NOT NULL, visits INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, ekey)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_employee_survey_day ("
+    "  day INTEGER NOT NULL, ekey INTEGER NOT NULL, score_sum INTEGER NOT NULL,"
+    "  surveys INTEGER NOT NULL, PRIMARY KEY (day, ekey)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_customer_survey_day ("
+    "  day INTEGER NOT NULL, ckey INTEGER NOT NULL, owner INTEGER NOT NULL,"
+    "  score_sum INTEGER NOT NULL, surveys INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, ckey)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_expense_day ("
+    "  day INTEGER NOT NULL, ekey INTEGER NOT NULL, sales_expenses INTEGER NOT NULL,"
+    "  expenses INTEGER NOT NULL, PRIMARY KEY (day, ekey)) WITHOUT ROWID;"
+    "UPDATE meta SET value = '1' WHERE key = 'rollups_stale';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

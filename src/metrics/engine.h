@@ -29,6 +29,8 @@ enum metric_source {
     SRC_COUNT
 };
 
+struct ranked_list;
+
 struct engine {
     struct db *db;
     struct org org;
@@ -38,6 +40,16 @@ struct engine {
     /* Customers at risk per slot: they depend on the as-of date only, so
      * they are counted once per engine. NULL until then. */
     int64_t *at_risk;
+    /* Optional hooks for the lists of metrics.h (lists.c): when top_out
+     * is set, the top set of top_slot is copied there; when at_risk_fn is
+     * set, it is called for each customer at risk with its owner on the
+     * as-of date (NULL: none) and its latest CSAT as a sum and count of
+     * hundredths. */
+    struct ranked_list *top_out;
+    size_t top_slot;
+    int (*at_risk_fn)(void *ctx, const char *customer, const char *owner, int64_t csat_sum,
+                      int64_t csat_n, struct strbuf *err);
+    void *at_risk_ctx;
 };
 
 /* One list entry of a ranking: a subject (ekey or ckey) and its value. */

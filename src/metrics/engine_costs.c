@@ -1,8 +1,8 @@
 /*
- * Metrics read from the smaller entity tables: employee satisfaction,
- * visits, CSAT and customers at risk (through the customer's owner on a
- * day), labor cost from payroll, expenses, and the market size behind
- * market share.
+ * Metrics of visits, surveys, payroll and expenses: employee
+ * satisfaction, visits per head, CSAT and customers at risk (through the
+ * customer's owner on a day), labor cost and the expense ratios. All but
+ * payroll are read from their day rollups.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,25 +23,14 @@
     " ORDER BY o.start_date DESC LIMIT 1)"                                                       \
     " ELSE (SELECT c.owner_id FROM customers c WHERE c.customer_id = " cust ") END"
 
-/* Binds the span of P as 'YYYY-MM-DD' texts to parameters 1 and 2. */
-static void bind_span(struct engine_run *run, struct db_stmt *st)
-{
-    char from[DATE_BUFSIZE], to[DATE_BUFSIZE];
-
-    date_format(run->p.start, from);
-    date_format(run->last, to);
-    db_bind_text(st, 1, from);
-    db_bind_text(st, 2, to);
-}
-
 /*
- * Runs sql with the span of P bound and adds column value_col of each row
- * to field (and 1 to count_field unless it is (size_t)-1) in the slots of
- * the employee in column 0 (NULL: the company only) and that employee's
- * unit on the date in column 1.
+ * Runs sql (ekey, day, value[, count] from a day rollup) over the span
+ * of P and adds the value to field and the count to count_field (unless
+ * count_field is (size_t)-1) in the slots of the employee (-1: the
+ * company only) and that employee's unit on the day.
  */
-static int add_rows(struct engine_run *run, const char *sql, int value_col, size_t field,
-                    size_t count_field, struct strbuf *err)
+static int add_rollup_rows(struct engine_run *run, const char *sql, size_t field,
+                           size_t count_field, struct strbuf *err)
 {
     const struct org *org = &run->en->org;
     struct db_stmt *st = db_prepare(run->en->db, sql, err);
@@ -49,16 +38,20 @@ static int add_rows(struct engine_run *run, const char *sql, int value_col, size
 
     if (!st)
         return -1;
-    bind_span(run, st);
+    db_bind_int64(st, 1, run->p.start);
+    db_bind_int64(st, 2, run->last);
     while ((step = db_step(st, err)) == DB_ROW) {
-        int e = org_employee_rank(org, db_column_text(st, 0));
-        cdate d = engine_column_date(st, 1);
+        int64_t e = db_column_int64(st, 0);
+        cdate d = (cdate)db_column_int64(st, 1);
         size_t slots[ORG_MAX_CHAIN + 2];
-        int n = org_slots(org, e, e >= 0 ? org_unit_at(org, e, d) : -1, slots);
+        int n;
 
-        acc_add(run, slots, n, field, db_column_int64(st, value_col));
+        if (e >= (int64_t)org->nemployees)
+            e = -1;
+        n = org_slots(org, (int)e, e >= 0 ? org_unit_at(org, (int)e, d) : -1, slots);
+        acc_add(run, slots, n, field, db_column_int64(st, 2));
         if (count_field != (size_t)-1)
-            acc_add(run, slots, n, count_field, 1);
+            acc_add(run, slots, n, count_field, db_column_int64(st, 3));
     }
     db_finalize(st);
     return step == DB_ERROR ? -1 : 0;
@@ -69,31 +62,29 @@ int engine_surveys_visits(struct engine_run *run, struct strbuf *err)
     const bool *has = run->en->has;
 
     if (has[SRC_EMPLOYEE_SURVEYS] &&
-        add_rows(run,
-                 "SELECT employee_id, survey_date, score FROM employee_surveys"
-                 " WHERE survey_date BETWEEN ? AND ?",
-                 2, ACC(esat_sum), ACC(esat_n), err))
+        add_rollup_rows(run,
+                        "SELECT ekey, day, score_sum, surveys FROM rollup_employee_survey_day"
+                        " WHERE day BETWEEN ? AND ?",
+                        ACC(esat_sum), ACC(esat_n), err))
         return -1;
     if (has[SRC_VISITS] &&
-        add_rows(run,
-                 "SELECT employee_id, visit_date, count(*) FROM visits"
-                 " WHERE visit_date BETWEEN ? AND ? GROUP BY employee_id, visit_date",
-                 2, ACC(visits), (size_t)-1, err))
+        add_rollup_rows(run, "SELECT ekey, day, visits FROM rollup_visit_day WHERE day BETWEEN ? AND ?",
+                        ACC(visits), (size_t)-1, err))
         return -1;
 
     /* A customer survey belongs to the customer's owner on the survey date. */
     if (has[SRC_CUSTOMER_SURVEYS] &&
-        add_rows(run,
-                 "SELECT " OWNER_AT("s.customer_id", "s.survey_date") ", s.survey_date, s.score"
-                 " FROM customer_surveys s WHERE s.survey_date BETWEEN ? AND ?",
-                 2, ACC(csat_sum), ACC(csat_n), err))
+        add_rollup_rows(run,
+                        "SELECT owner, day, score_sum, surveys FROM rollup_customer_survey_day"
+                        " WHERE day BETWEEN ? AND ?",
+                        ACC(csat_sum), ACC(csat_n), err))
         return -1;
     return 0;
 }
 
 /* Statements of the at-risk check, prepared once per evaluation. */
 struct risk_statements {
-    struct db_stmt *surveys, *ckey, *first, *recent, *owner;
+    struct db_stmt *first, *recent, *owner;
 };
 
 /* Whether customer ckey's last purchase on or before the as-of date is
@@ -124,7 +115,7 @@ static int lapsed(struct engine_run *run, struct risk_statements *rs, int64_t ck
 }
 
 /* Adds an at-risk customer to the slots of its owner on the as-of date. */
-static int count_at_risk(struct engine_run *run, struct risk_statements *rs, const char *customer,
+static int count_at_risk(struct engine_run *run, struct risk_statements *rs, int64_t ckey,
                          struct strbuf *err)
 {
     const struct org *org = &run->en->org;
@@ -133,11 +124,9 @@ static int count_at_risk(struct engine_run *run, struct risk_statements *rs, con
     int step, e = -1, n;
 
     date_format(run->en->as_of, as_of);
-    db_bind_text(rs->owner, 1, customer);
-    db_bind_text(rs->owner, 2, customer);
-    db_bind_text(rs->owner, 3, as_of);
-    db_bind_text(rs->owner, 4, as_of);
-    db_bind_text(rs->owner, 5, customer);
+    db_bind_text(rs->owner, 1, as_of);
+    db_bind_text(rs->owner, 2, as_of);
+    db_bind_int64(rs->owner, 3, ckey);
     step = db_step(rs->owner, err);
     if (step == DB_ROW)
         e = org_employee_rank(org, db_column_text(rs->owner, 0));
@@ -150,95 +139,93 @@ static int count_at_risk(struct engine_run *run, struct risk_statements *rs, con
     return 0;
 }
 
-/* Checks one customer's latest CSAT (sum and count of the scores on its
- * latest survey date) and, when below 7 and lapsed, counts it. */
-static int check_customer(struct engine_run *run, struct risk_statements *rs, const char *customer,
-                          int64_t sum, int64_t n, struct strbuf *err)
+/* Per customer: the latest survey day on or before the as-of date and the
+ * sum and count of the scores of that day. */
+struct latest_csat {
+    cdate *day;
+    int64_t *sum, *n;
+};
+
+static int read_latest_csat(struct engine_run *run, struct latest_csat *l, struct strbuf *err)
 {
-    int64_t ckey = -1;
-    bool is_lapsed = false;
+    size_t nc = run->en->ncustomers;
+    struct db_stmt *st = db_prepare(run->en->db,
+                                    "SELECT ckey, day, score_sum, surveys"
+                                    " FROM rollup_customer_survey_day WHERE day <= ?",
+                                    err);
     int step;
 
-    if (!n || sum >= 700 * n)
-        return 0;
-    db_bind_text(rs->ckey, 1, customer);
-    step = db_step(rs->ckey, err);
-    if (step == DB_ROW)
-        ckey = db_column_int64(rs->ckey, 0);
-    db_reset(rs->ckey);
-    if (step == DB_ERROR)
+    if (!st)
         return -1;
-    if (ckey < 0 || lapsed(run, rs, ckey, &is_lapsed, err))
-        return ckey < 0 ? 0 : -1;
-    return is_lapsed ? count_at_risk(run, rs, customer, err) : 0;
+    db_bind_int64(st, 1, run->en->as_of);
+    while ((step = db_step(st, err)) == DB_ROW) {
+        int64_t c = db_column_int64(st, 0);
+        cdate d = (cdate)db_column_int64(st, 1);
+
+        if (c < 0 || (size_t)c >= nc || d < l->day[c])
+            continue;
+        if (d > l->day[c]) {
+            l->day[c] = d;
+            l->sum[c] = l->n[c] = 0;
+        }
+        l->sum[c] += db_column_int64(st, 2);
+        l->n[c] += db_column_int64(st, 3);
+    }
+    db_finalize(st);
+    return step == DB_ERROR ? -1 : 0;
 }
 
 /*
  * Customers at risk on the as-of date: latest CSAT (the mean of the
  * surveys on the latest survey date) below 7 and last purchase more than
  * 180 days before, counted into en->at_risk in the slots of the owner on
- * the as-of date. Surveys come in customer order, so each customer is one run of rows.
+ * the as-of date.
  */
 static int at_risk(struct engine_run *run, struct strbuf *err)
 {
     struct risk_statements rs = {0};
     struct db *db = run->en->db;
-    char as_of[DATE_BUFSIZE], *customer = NULL, *latest = NULL;
-    int64_t sum = 0, n = 0;
-    int step = DB_ERROR;
+    size_t nc = run->en->ncustomers;
+    struct latest_csat l;
+    int rc = -1;
 
-    rs.surveys = db_prepare(db,
-                            "SELECT customer_id, survey_date, score FROM customer_surveys"
-                            " WHERE survey_date <= ? ORDER BY customer_id",
-                            err);
-    rs.ckey = rs.surveys ? db_prepare(db, "SELECT ckey FROM rollup_customers WHERE customer_id = ?", err) : NULL;
-    rs.first = rs.ckey ? db_prepare(db, "SELECT day FROM rollup_first_purchase WHERE ckey = ?", err) : NULL;
+    l.day = xmalloc((nc + 1) * sizeof(*l.day));
+    l.sum = xcalloc(nc + 1, sizeof(*l.sum));
+    l.n = xcalloc(nc + 1, sizeof(*l.n));
+    for (size_t c = 0; c < nc; c++)
+        l.day[c] = INT32_MIN;
+    rs.first = db_prepare(db, "SELECT day FROM rollup_first_purchase WHERE ckey = ?", err);
     rs.recent = rs.first ? db_prepare(db,
                                       "SELECT EXISTS (SELECT 1 FROM rollup_customer_day"
                                       " WHERE ckey = ? AND day BETWEEN ? AND ? AND purchases > 0)",
                                       err)
                          : NULL;
-    rs.owner = rs.recent ? db_prepare(db, "SELECT " OWNER_AT("?", "?"), err) : NULL;
-    if (!rs.owner)
+    rs.owner = rs.recent ? db_prepare(db,
+                                      "SELECT " OWNER_AT("k.customer_id", "?")
+                                      " FROM rollup_customers k WHERE k.ckey = ?",
+                                      err)
+                         : NULL;
+    if (!rs.owner || read_latest_csat(run, &l, err))
         goto out;
 
-    date_format(run->en->as_of, as_of);
-    db_bind_text(rs.surveys, 1, as_of);
-    while ((step = db_step(rs.surveys, err)) == DB_ROW) {
-        const char *id = db_column_text(rs.surveys, 0), *date = db_column_text(rs.surveys, 1);
-        int order;
+    for (size_t c = 0; c < nc; c++) {
+        bool is_lapsed;
 
-        if (!customer || strcmp(customer, id)) {
-            if (customer && check_customer(run, &rs, customer, sum, n, err))
-                break;
-            free(customer);
-            free(latest);
-            customer = xstrdup(id);
-            latest = xstrdup(date);
-            sum = n = 0;
-        }
-        order = strcmp(date, latest);
-        if (order > 0) {
-            free(latest);
-            latest = xstrdup(date);
-            sum = n = 0;
-        }
-        if (order >= 0) {
-            sum += db_column_int64(rs.surveys, 2);
-            n++;
-        }
+        if (!l.n[c] || l.sum[c] >= 700 * l.n[c])
+            continue;
+        if (lapsed(run, &rs, (int64_t)c, &is_lapsed, err) ||
+            (is_lapsed && count_at_risk(run, &rs, (int64_t)c, err)))
+            goto out;
     }
-    if (step == DB_DONE && customer && check_customer(run, &rs, customer, sum, n, err))
-        step = DB_ERROR;
+    rc = 0;
 out:
-    free(customer);
-    free(latest);
-    db_finalize(rs.surveys);
-    db_finalize(rs.ckey);
+    free(l.day);
+    free(l.sum);
+    free(l.n);
     db_finalize(rs.first);
     db_finalize(rs.recent);
     db_finalize(rs.owner);
-    return step == DB_ERROR ? -1 : 0;
+    return rc;
 }
 
 /*
@@ -306,14 +293,10 @@ int engine_costs(struct engine_run *run, struct strbuf *err)
     if (has[SRC_PAYROLL] && labor(run, err))
         return -1;
     if (has[SRC_EXPENSES] &&
-        (add_rows(run,
-                  "SELECT employee_id, expense_date, amount FROM expenses WHERE status = 'approved'"
-                  " AND category IN ('travel', 'entertainment') AND expense_date BETWEEN ? AND ?",
-                  2, ACC(sales_expenses), (size_t)-1, err) ||
-         add_rows(run,
-                  "SELECT employee_id, expense_date, amount FROM expenses WHERE status = 'approved'"
-                  " AND expense_date BETWEEN ? AND ?",
-                  2, ACC(all_expenses), (size_t)-1, err)))
+        add_rollup_rows(run,
+                        "SELECT ekey, day, sales_expenses, expenses FROM rollup_expense_day"
+                        " WHERE day BETWEEN ? AND ?",
+                        ACC(sales_expenses), ACC(all_expenses), err))
         return -1;
     return 0;
 }

@@ -138,6 +138,8 @@ static int top_performers(struct engine_run *run, struct strbuf *err)
         run->acc[s].top_set = (int64_t)top;
         for (size_t i = 0; i < top; i++)
             run->acc[s].top_kept += org_employed(org, lists[s].items[i].subject, run->last);
+        for (size_t i = 0; run->en->top_out && s == run->en->top_slot && i < top; i++)
+            ranked_push(run->en->top_out, lists[s].items[i].subject, lists[s].items[i].value);
     }
     rc = 0;
 out:

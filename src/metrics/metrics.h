@@ -13,6 +13,7 @@
 #define CAIRN_METRICS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "db/db.h"
@@ -90,6 +91,51 @@ int metrics_unit_scorecards(struct db *db, const struct period *periods, size_t 
  */
 int metrics_series(struct db *db, const char *scope, enum metric_id m, int first_month,
                    int nmonths, cdate as_of, struct metric_value *out, struct strbuf *err);
+
+/* One employee of the top set of top_performer_retention. */
+struct metrics_top_member {
+    char *id;
+    int64_t sales_12m; /* fen, the 12 months before the period */
+};
+
+/*
+ * The top set of top_performer_retention of scope for period p as of
+ * as_of, highest sales first (ties by id). *out is an array of *n
+ * members; free with metrics_top_set_free. Returns as metrics_scorecard.
+ */
+int metrics_top_set(struct db *db, const char *scope, const struct period *p, cdate as_of,
+                    struct metrics_top_member **out, size_t *n, struct strbuf *err);
+void metrics_top_set_free(struct metrics_top_member *members, size_t n);
+
+/* One customer of at_risk_customers. */
+struct metrics_at_risk {
+    char *customer;
+    char *owner;         /* the owner on the as-of date; NULL when none */
+    cdate last_purchase; /* the last purchase on or before the as-of date */
+    int64_t csat_sum, csat_n; /* latest CSAT: hundredths summed over n surveys */
+};
+
+/*
+ * The customers of at_risk_customers as of as_of (company scope), in
+ * customer_id byte order; an empty list when customers, orders or
+ * customer surveys have no rows. Free with metrics_at_risk_free.
+ * Returns 0 or METRICS_FAILED.
+ */
+int metrics_at_risk_list(struct db *db, cdate as_of, struct metrics_at_risk **out, size_t *n,
+                         struct strbuf *err);
+void metrics_at_risk_free(struct metrics_at_risk *list, size_t n);
+
+/*
+ * Computes metric m of every employee for nmonths calendar months from
+ * first_month as of as_of, in one evaluation per month: *ids gets the
+ * *nemployees employee ids in byte order and *out nmonths runs of
+ * *nemployees values (out[k * nemployees + e]). Free the ids with
+ * metrics_ids_free and out with free(). Returns 0 or METRICS_FAILED.
+ */
+int metrics_employee_series(struct db *db, enum metric_id m, int first_month, int nmonths,
+                            cdate as_of, char ***ids, size_t *nemployees,
+                            struct metric_value **out, struct strbuf *err);
+void metrics_ids_free(char **ids, size_t n);
 
 /* The JSON object of `cairn kpi` for a scorecard, limited to the metrics
  * with selected[i] true (NULL: all). The caller owns the result. */

@@ -1,6 +1,7 @@
 /*
  * Rollup maintenance: rebuilds every rollup table from the orders, the
- * organisation and the customers in one pass over the orders.
+ * organisation and the customers in one pass over the orders, then the
+ * visit and survey rollups (rollup_events.c).
  *
  * Each order becomes a record (day, customer, seller, seller's unit that
  * day, sales contribution, purchase or not); the records are sorted and
@@ -18,6 +19,7 @@
 
 #include "metrics/org.h"
 #include "metrics/rollup.h"
+#include "metrics/rollup_events.h"
 #include "util/xalloc.h"
 
 struct order_rec {
@@ -328,6 +330,7 @@ int rollups_refresh(struct db *db, struct strbuf *err)
     if (write_seller_rollups(db, recs, nrecs, err) ||
         write_customer_rollups(db, copy, nrecs, err) ||
         write_first_purchases(db, first, cust.n, err) ||
+        rollups_refresh_events(db, &org, cust.ids, cust.n, err) ||
         db_exec(db, "INSERT OR REPLACE INTO meta VALUES ('rollups_stale', '0')", err))
         goto out;
     rc = 0;

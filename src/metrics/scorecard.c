@@ -55,6 +55,11 @@ static int scope_slot(const struct org *org, const char *scope, size_t *slot, st
     return 0;
 }
 
+int metrics_scope_slot(const struct org *org, const char *scope, size_t *slot, struct strbuf *err)
+{
+    return scope_slot(org, scope, slot, err);
+}
+
 void scorecard_free(struct scorecard *sc)
 {
     free(sc->scope);

@@ -6,6 +6,7 @@
 #define CAIRN_METRICS_SCORECARD_H
 
 #include "metrics/metrics.h"
+#include "metrics/org.h"
 
 /* The targets of one period, for every scope. */
 struct target_row {
@@ -32,5 +33,9 @@ void target_set_free(struct target_set *set);
  * target in t when it has one, else from d's default thresholds. */
 void metric_apply_target(const struct metric_def *d, const struct metric_value *v,
                          struct metric_target *t, enum metric_status *status);
+
+/* The engine slot of a scope text (see org.h). Returns 0,
+ * METRICS_BAD_SCOPE or METRICS_UNKNOWN_SCOPE with a message in err. */
+int metrics_scope_slot(const struct org *org, const char *scope, size_t *slot, struct strbuf *err);
 
 #endif
