@@ -20,6 +20,12 @@ const english = {
   logout: 'Log out',
 };
 
+// Role names of the API, as shown to people.
+const roleLabels = {
+  'zh-CN': { gm: '总经理', team_lead: '团队主管', hr: '人力资源', finance: '财务', rep: '销售代表' },
+  en: { gm: 'General manager', team_lead: 'Team lead', hr: 'HR', finance: 'Finance', rep: 'Sales rep' },
+};
+
 let chinese = {};
 let session = null;
 
@@ -37,6 +43,13 @@ function applyLanguage(lang) {
     }
     el.textContent = lang === 'en' ? english[key] : chinese[key];
   }
+  if (session) {
+    showRole(lang);
+  }
+}
+
+function showRole(lang) {
+  document.getElementById('who-role').textContent = roleLabels[lang][session.role] || session.role;
 }
 
 function show(view) {
@@ -47,7 +60,7 @@ function show(view) {
 function showSession(data) {
   session = data;
   document.getElementById('who-login').textContent = data.login;
-  document.getElementById('who-role').textContent = data.role;
+  showRole(currentLanguage());
   document.getElementById('who-scope').textContent = data.scope;
   show('home');
 }
