@@ -46,8 +46,11 @@ int date_order_parse(const char *s, enum date_order *order);
  * of day), and day/month/year or month/day/year with a four-digit year:
  * with order DMY or MDY as given, without one only when a single reading
  * is a valid date (25/03/2024) or both readings agree. A time of day after
- * the date (" 10:30", "T10:30:00+08:00") is checked and dropped. Returns
- * an enum value_error.
+ * the date (" 10:30", "T10:30:00+08:00") is checked and dropped, its
+ * offset included: the date is the one written, never converted to
+ * another zone. Callers reading event dates parse ISO 8601 timestamps
+ * with event_date_parse (util/tz.h) before falling back to this parser.
+ * Returns an enum value_error.
  */
 int value_parse_date(const char *s, enum date_order order, cdate *out);
 
