@@ -108,8 +108,8 @@ def main():
 
     w("## The stories\n")
     for s in m["stories"]:
-        w("- **%s** `%s` (%s): %s" % ("fires" if s["fires"] else "near miss", s["rule"],
-                                      s["subject"], s["story"]))
+        w("- **%s** `%s` (%s, %s): %s" % ("fires" if s["fires"] else "near miss", s["rule"],
+                                          s["subject"], s["period"], s["story"]))
     w("")
     w("How the unit stories hold exactly, by the definitions of metrics.md:\n")
     w("- New customers are first purchases (completed, amount > 0) counted in the team of "

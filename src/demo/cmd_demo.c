@@ -114,7 +114,8 @@ static int write_stories(const char *path, json_t *stories)
     return 0;
 }
 
-/* Whether path may be (re)built: absent, or a Cairn demo database. */
+/* Whether path may be (re)built: absent, or a Cairn demo database. The
+ * check opens the file read-only, so a refused database is not touched. */
 static bool replaceable(const char *path)
 {
     struct strbuf err = STRBUF_INIT;
@@ -123,7 +124,7 @@ static bool replaceable(const char *path)
 
     if (access(path, F_OK) != 0)
         return true;
-    if (!db_is_cairn_file(path) || db_open(&db, path, DB_OPEN_EXISTING, &err)) {
+    if (!db_is_cairn_file(path) || db_open(&db, path, DB_OPEN_READONLY, &err)) {
         sb_release(&err);
         return false;
     }
