@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "readers/decode.h"
+#include "readers/rowbuf.h"
 #include "readers/words.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -19,12 +20,8 @@ struct words_reader {
     struct utf8_check utf8;
     long long seq_start;   /* offset of the current UTF-8 sequence */
 
-    struct strbuf text;    /* the fields' bytes, each NUL-terminated */
-    size_t *starts;
-    size_t nstarts, starts_alloc;
-    char **fields;
-    size_t fields_alloc;
-    struct source_record rec;
+    struct row_buffer row;
+    long record_line;      /* line where the current record starts */
 
     long error_line;
     long long error_offset;
@@ -44,9 +41,7 @@ void words_close(struct words_reader *w)
 {
     if (!w)
         return;
-    sb_release(&w->text);
-    free(w->starts);
-    free(w->fields);
+    row_release(&w->row);
     free(w);
 }
 
@@ -124,12 +119,6 @@ static void skip_bom(struct words_reader *w)
         unget_raw(w, got[i]);
 }
 
-static void start_field(struct words_reader *w)
-{
-    XGROW(w->starts, w->starts_alloc, w->nstarts + 1);
-    w->starts[w->nstarts++] = w->text.len;
-}
-
 static int fail(struct words_reader *w, struct strbuf *err, long line, const char *msg)
 {
     w->error_line = line;
@@ -146,9 +135,8 @@ int words_next(struct words_reader *w, struct source_record **rec, struct strbuf
         skip_bom(w);
 
 again:
-    sb_reset(&w->text);
-    w->nstarts = 0;
-    w->rec.line = w->line;
+    row_reset(&w->row);
+    w->record_line = w->line;
     in_field = quoted = false;
 
     for (;;) {
@@ -159,17 +147,17 @@ again:
         /* Inside quotes everything but a quote is text. */
         if (quoted) {
             if (c == -1)
-                return fail(w, err, w->rec.line,
+                return fail(w, err, w->record_line,
                             _("a quoted field is not closed before the end of the file"));
             if (c == '"' && peek_byte(w) == '"') {
                 next_byte(w);
-                sb_addch(&w->text, '"');
+                row_add_byte(&w->row, '"');
             } else if (c == '"') {
                 quoted = false;
             } else {
                 if (c == '\n')
                     w->line++;
-                sb_addch(&w->text, (char)c);
+                row_add_byte(&w->row, (char)c);
             }
             continue;
         }
@@ -177,37 +165,32 @@ again:
         /* Separators and line ends close the field. */
         if (c == -1 || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
             if (in_field)
-                sb_addch(&w->text, '\0');
+                row_end_field(&w->row);
             in_field = false;
             if (c == ' ' || c == '\t')
                 continue;
-            if (c == -1 && w->nstarts == 0)
+            if (c == -1 && w->row.nfields == 0)
                 return 0;
             if (c == '\r' && peek_byte(w) == '\n')
                 next_byte(w);
             if (c != -1)
                 w->line++;
-            if (w->nstarts == 0)
+            if (w->row.nfields == 0)
                 goto again; /* a blank line */
             break;
         }
 
         if (!in_field) {
-            start_field(w);
+            row_start_field(&w->row);
             in_field = true;
             if (c == '"') {
                 quoted = true;
                 continue;
             }
         }
-        sb_addch(&w->text, (char)c);
+        row_add_byte(&w->row, (char)c);
     }
 
-    XGROW(w->fields, w->fields_alloc, w->nstarts);
-    for (size_t i = 0; i < w->nstarts; i++)
-        w->fields[i] = w->text.buf + w->starts[i];
-    w->rec.nfields = w->nstarts;
-    w->rec.fields = w->fields;
-    *rec = &w->rec;
+    *rec = row_finish(&w->row, w->record_line);
     return 1;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "readers/cells.h"
+#include "readers/rowbuf.h"
 #include "readers/source_impl.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -21,13 +22,7 @@ struct xls_source {
     unsigned int rows;
     unsigned short cols;
     unsigned int next_row; /* 0-based */
-
-    struct strbuf text;
-    size_t *starts;
-    size_t nfields, starts_alloc;
-    char **fields;
-    size_t fields_alloc;
-    struct source_record rec;
+    struct row_buffer row;
 };
 
 /* FreeXL's error codes as text for messages. */
@@ -69,14 +64,6 @@ static int open_handle(const char *path, const void **handle, struct strbuf *err
         return -1;
     }
     return 0;
-}
-
-static void add_field(struct xls_source *x, const char *s)
-{
-    XGROW(x->starts, x->starts_alloc, x->nfields + 1);
-    x->starts[x->nfields++] = x->text.len;
-    sb_add(&x->text, s);
-    sb_addch(&x->text, '\0');
 }
 
 /* Writes a cell's text into buf (or points *out at FreeXL's own text). */
@@ -121,9 +108,8 @@ static int xls_next(struct source *src, struct source_record **rec, struct strbu
     size_t gap;
 
     for (; x->next_row < x->rows; x->next_row++) {
-        x->nfields = 0;
         gap = 0;
-        sb_reset(&x->text);
+        row_reset(&x->row);
         for (unsigned short c = 0; c < x->cols; c++) {
             int rc = freexl_get_cell_value(x->handle, x->next_row, c, &cell);
 
@@ -138,23 +124,17 @@ static int xls_next(struct source *src, struct source_record **rec, struct strbu
                 continue;
             }
             for (; gap; gap--)
-                add_field(x, "");
-            add_field(x, text);
+                row_add_field(&x->row, "");
+            row_add_field(&x->row, text);
         }
-        if (x->nfields)
+        if (x->row.nfields)
             break;
     }
     if (x->next_row >= x->rows)
         return 0;
 
-    XGROW(x->fields, x->fields_alloc, x->nfields);
-    for (size_t i = 0; i < x->nfields; i++)
-        x->fields[i] = x->text.buf + x->starts[i];
-    x->rec.nfields = x->nfields;
-    x->rec.fields = x->fields;
-    x->rec.line = (long)x->next_row + 1;
+    *rec = row_finish(&x->row, (long)x->next_row + 1);
     x->next_row++;
-    *rec = &x->rec;
     return 1;
 }
 
@@ -163,9 +143,7 @@ static void xls_close(struct source *src)
     struct xls_source *x = src->impl;
 
     freexl_close(x->handle);
-    sb_release(&x->text);
-    free(x->starts);
-    free(x->fields);
+    row_release(&x->row);
     free(x);
     src->impl = NULL;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "readers/rowbuf.h"
 #include "readers/source_impl.h"
 #include "readers/xlsx.h"
 #include "util/i18n.h"
@@ -35,12 +36,7 @@ struct xlsx_source {
     /* The row being read. */
     long row;             /* its number (1-based) */
     bool row_ready;
-    struct strbuf text;   /* the fields' bytes, each NUL-terminated */
-    size_t *starts;
-    size_t nfields, starts_alloc;
-    char **fields;
-    size_t fields_alloc;
-    struct source_record rec;
+    struct row_buffer fields;
 
     /* The cell being read. */
     bool in_cell, in_value, in_inline;
@@ -84,14 +80,6 @@ static void fail_parse(struct xlsx_source *x, const char *msg)
     XML_StopParser(x->parser, XML_FALSE);
 }
 
-static void add_field(struct xlsx_source *x, const char *s)
-{
-    XGROW(x->starts, x->starts_alloc, x->nfields + 1);
-    x->starts[x->nfields++] = x->text.len;
-    sb_add(&x->text, s);
-    sb_addch(&x->text, '\0');
-}
-
 /* Converts the finished cell to text and puts it at its column. */
 static void finish_cell(struct xlsx_source *x)
 {
@@ -132,10 +120,10 @@ static void finish_cell(struct xlsx_source *x)
 
     if (!*out)
         return;
-    while ((long)x->nfields < x->col)
-        add_field(x, "");
-    if ((long)x->nfields == x->col)
-        add_field(x, out);
+    while ((long)x->fields.nfields < x->col)
+        row_add_field(&x->fields, "");
+    if ((long)x->fields.nfields == x->col)
+        row_add_field(&x->fields, out);
 }
 
 static void sheet_start(void *data, const char *name, const char **attrs)
@@ -156,9 +144,8 @@ static void sheet_start(void *data, const char *name, const char **attrs)
             return;
         }
         x->row = row;
-        x->nfields = 0;
         x->last_col = -1;
-        sb_reset(&x->text);
+        row_reset(&x->fields);
     } else if (!strcmp(local, "c")) {
         const char *r = xml_attr(attrs, "r"), *t = xml_attr(attrs, "t"), *s = xml_attr(attrs, "s");
 
@@ -200,7 +187,7 @@ static void sheet_end(void *data, const char *name)
         finish_cell(x);
     } else if (!strcmp(local, "row")) {
         /* Hand the row over: stop here, resume at the next call. */
-        if (x->nfields == 0)
+        if (x->fields.nfields == 0)
             return;
         x->row_ready = true;
         XML_StopParser(x->parser, XML_TRUE);
@@ -263,13 +250,7 @@ static int xlsx_next(struct source *src, struct source_record **rec, struct strb
     if (rc == 0)
         return 0;
 
-    XGROW(x->fields, x->fields_alloc, x->nfields);
-    for (size_t i = 0; i < x->nfields; i++)
-        x->fields[i] = x->text.buf + x->starts[i];
-    x->rec.nfields = x->nfields;
-    x->rec.fields = x->fields;
-    x->rec.line = x->row;
-    *rec = &x->rec;
+    *rec = row_finish(&x->fields, x->row);
     return 1;
 }
 
@@ -282,10 +263,8 @@ static void xlsx_close(struct source *src)
     if (x->file)
         zip_fclose(x->file);
     xlsx_book_close(&x->book);
-    sb_release(&x->text);
+    row_release(&x->fields);
     sb_release(&x->value);
-    free(x->starts);
-    free(x->fields);
     free(x);
     src->impl = NULL;
 }
