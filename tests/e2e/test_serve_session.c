@@ -435,6 +435,36 @@ static void audit_and_log_kept(void **state)
     http_free(&login);
 }
 
+static void serve_start_errors(void **state)
+{
+    struct fixture *f = *state;
+    struct run_result r;
+    char listen[32], *missing = path_join(f->dir, "missing.db");
+
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "serve", "--listen", "nonsense"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "serve", "--listen", "127.0.0.1:99999"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "serve", "--listen", ":8080"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "serve", "extra"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(NULL, NULL, ARGS("--db", missing, "serve", "--listen", "127.0.0.1:0"));
+    assert_int_equal(r.status, 1);
+    run_result_free(&r);
+
+    /* The fixture's server holds its port: a second server fails at once. */
+    snprintf(listen, sizeof(listen), "127.0.0.1:%d", f->server.port);
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "serve", "--listen", listen));
+    assert_int_equal(r.status, 1);
+    run_result_free(&r);
+    free(missing);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_paths_not_found, setup, teardown),
         cmocka_unit_test_setup_teardown(oversized_body_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_and_log_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(serve_start_errors, setup, teardown),
     };
     int failed;
 
