@@ -49,7 +49,10 @@ struct import_options {
  * caller): IMPORT_OK when the run was stored (or would be, with dry_run),
  * IMPORT_REJECTED when errors in the data stopped it and nothing was
  * stored. Returns -1 when the import could not run at all (database
- * failure), with a message in err and *report NULL.
+ * failure), with a message in err and *report NULL. The run owns db's
+ * transaction and, on SQLite, turns foreign key enforcement off on that
+ * connection until it returns (it checks every reference itself), so db
+ * must not be shared with other work meanwhile.
  */
 int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err);
