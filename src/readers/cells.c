@@ -128,8 +128,8 @@ int cell_format_serial(double serial, bool date1904, enum cell_kind kind, char *
         seconds -= 86400;
     }
     if (kind == CELL_TIME && days == 0) {
-        snprintf(out, CELL_TEXT_BUFSIZE, "%02lld:%02lld:%02lld", seconds / 3600,
-                 seconds / 60 % 60, seconds % 60);
+        snprintf(out, CELL_TEXT_BUFSIZE, "%02lld:%02lld:%02lld", seconds / 3600, seconds / 60 % 60,
+                 seconds % 60);
         return 0;
     }
 

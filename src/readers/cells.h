@@ -16,8 +16,8 @@
 /* What a cell's number format shows. */
 enum cell_kind {
     CELL_NUMBER = 0,
-    CELL_DATE,  /* a date, possibly with a time of day */
-    CELL_TIME,  /* a time of day only (h, m, s without y or d) */
+    CELL_DATE, /* a date, possibly with a time of day */
+    CELL_TIME, /* a time of day only (h, m, s without y or d) */
 };
 
 /* Classifies a number format code ("yyyy/m/d", "0.00", "[h]:mm"): text in

@@ -86,9 +86,9 @@ static long token_value(const struct date_token *t)
  * the full English name, in any case; 0 for other words. */
 static int month_of(const struct date_token *t)
 {
-    static const char *const names[] = {"january", "february", "march",     "april",
-                                        "may",     "june",     "july",      "august",
-                                        "september", "october", "november", "december"};
+    static const char *const names[] = {"january",   "february", "march",    "april",
+                                        "may",       "june",     "july",     "august",
+                                        "september", "october",  "november", "december"};
 
     for (int m = 0; m < 12; m++) {
         if (t->len == 3 && !strncasecmp(t->text, names[m], 3))

@@ -110,13 +110,13 @@ struct decoder {
 
     char in[16384];
     size_t in_start, in_end;
-    long long in_base;    /* file offset of in[0] */
+    long long in_base; /* file offset of in[0] */
     bool raw_eof;
-    bool need_more;       /* in ends inside a sequence */
+    bool need_more; /* in ends inside a sequence */
 
     char out[65536];
     size_t out_start, out_end;
-    long long delivered;  /* decoded bytes handed out so far */
+    long long delivered; /* decoded bytes handed out so far */
 
     long long error_offset, error_at;
 };

@@ -19,8 +19,8 @@
 /* Incremental UTF-8 validation. Overlong forms, surrogates and code
  * points above U+10FFFF are invalid. Zero-initialise before use. */
 struct utf8_check {
-    int need;              /* continuation bytes still expected */
-    unsigned char lo, hi;  /* bounds of the next continuation byte */
+    int need;             /* continuation bytes still expected */
+    unsigned char lo, hi; /* bounds of the next continuation byte */
 };
 
 /* Feeds one byte: returns 1 when it completes a multi-byte sequence, 0
@@ -29,10 +29,10 @@ int utf8_check_byte(struct utf8_check *u, unsigned char c);
 
 struct sniff_result {
     enum source_encoding encoding;
-    bool big_endian;        /* UTF-16 only */
-    size_t bom_len;         /* bytes of byte order mark at the start */
-    long valid_sequences;   /* multi-byte UTF-8 sequences seen */
-    long invalid_bytes;     /* bytes that broke UTF-8 */
+    bool big_endian;      /* UTF-16 only */
+    size_t bom_len;       /* bytes of byte order mark at the start */
+    long valid_sequences; /* multi-byte UTF-8 sequences seen */
+    long invalid_bytes;   /* bytes that broke UTF-8 */
 };
 
 /*

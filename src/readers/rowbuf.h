@@ -12,7 +12,7 @@
 
 struct row_buffer {
     struct strbuf text;
-    size_t *starts;        /* field start offsets in text */
+    size_t *starts; /* field start offsets in text */
     size_t nfields, starts_alloc;
     char **fields;
     size_t fields_alloc;

@@ -71,8 +71,7 @@ char *source_sheet_label(const char *path, const char *sheet)
     return sb_detach(&sb);
 }
 
-struct source *source_open(const char *path, const struct source_options *opts,
-                           struct strbuf *err)
+struct source *source_open(const char *path, const struct source_options *opts, struct strbuf *err)
 {
     static const struct source_options defaults;
     enum source_format format;

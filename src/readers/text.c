@@ -1,10 +1,10 @@
 /*
- * Delimited text files as record sources: the encoding is detected (or
- * forced) by decode.h, GB18030 and UTF-16 files are read through the
- * transcoding stream, and the records come from the CSV reader (comma,
- * semicolon or tab, detected) or the whitespace-separated reader. Errors
- * found in transcoded text are reported at their offset in the original
- * file.
+ * Delimited text files as record sources. decode.h detects (or takes from
+ * the options) the encoding, and GB18030 and UTF-16 files are read through
+ * the transcoding stream. The records come from the CSV reader (comma,
+ * semicolon or tab, detected) or from the whitespace-separated reader.
+ * Errors found in transcoded text are reported at their offset in the
+ * original file.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,10 +31,10 @@ struct text_source {
 
 /*
  * Picks the delimiter of ASCII-compatible text among comma, semicolon and
- * tab. A delimiter that occurs the same number of times (outside quotes)
- * on each of the first lines, at least two of them, wins; the highest
- * count first, and on a tie tab before semicolon before comma, because
- * commas are the likeliest of the three inside values. When none is that
+ * tab. A delimiter that occurs equally often (outside quotes) on each of
+ * the first lines, at least two of them, wins. The highest count comes
+ * first. On a tie tab comes before semicolon before comma, because commas
+ * are the likeliest of the three inside values. When none is that
  * consistent, the one most frequent in the first line wins (comma on a
  * tie or when none occurs).
  */
@@ -86,22 +86,21 @@ static char detect_delimiter(const unsigned char *text, size_t len)
 
 /* Writes the ASCII characters of UTF-16 text, other code units as 'x', so
  * that the delimiter can be detected. out has room for len / 2 bytes. */
-static size_t utf16_ascii(const unsigned char *buf, size_t len, bool big_endian,
-                          unsigned char *out)
+static size_t utf16_ascii(const unsigned char *buf, size_t len, bool big_endian, unsigned char *out)
 {
     size_t n = 0;
 
     for (size_t i = 0; i + 1 < len; i += 2) {
-        unsigned unit = big_endian ? (unsigned)buf[i] << 8 | buf[i + 1]
-                                   : (unsigned)buf[i + 1] << 8 | buf[i];
+        unsigned unit =
+            big_endian ? (unsigned)buf[i] << 8 | buf[i + 1] : (unsigned)buf[i + 1] << 8 | buf[i];
         out[n++] = unit < 0x80 ? (unsigned char)unit : 'x';
     }
     return n;
 }
 
 /* Decides the encoding from the options and the sniffed bytes. */
-static void choose_encoding(const struct source_options *opts, const unsigned char *buf,
-                            size_t len, bool complete, struct sniff_result *enc)
+static void choose_encoding(const struct source_options *opts, const unsigned char *buf, size_t len,
+                            bool complete, struct sniff_result *enc)
 {
     decode_sniff(buf, len, complete, enc);
     if (opts->encoding == ENCODING_AUTO)
@@ -167,8 +166,8 @@ int text_source_open(struct source *src, const char *path, const struct source_o
     t->stream = raw;
     if (enc.encoding == ENCODING_GB18030 || enc.encoding == ENCODING_UTF16) {
         const char *from = enc.encoding == ENCODING_GB18030 ? "GB18030"
-                           : enc.big_endian                  ? "UTF-16BE"
-                                                             : "UTF-16LE";
+                           : enc.big_endian                 ? "UTF-16BE"
+                                                            : "UTF-16LE";
 
         t->stream = decoder_open(raw, from, enc.bom_len, &t->dec, err);
         if (!t->stream)

@@ -48,8 +48,7 @@ static char *fold_trim(const char *s, struct strbuf *out)
     start = out->buf ? out->buf : (char *)"";
     while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')
         start++;
-    while (out->len && (out->buf + out->len > start) &&
-           strchr(" \t\r\n", out->buf[out->len - 1]))
+    while (out->len && (out->buf + out->len > start) && strchr(" \t\r\n", out->buf[out->len - 1]))
         out->buf[--out->len] = '\0';
     return start;
 }
@@ -176,8 +175,8 @@ static int scan_number(const char *s, bool percent, struct number *n)
             p++;
         }
         skip_spaces(&p);
-        if (!currency && (eat(&p, "¥") || eat(&p, "￥") || eat_nocase(&p, "RMB") ||
-                          eat_nocase(&p, "CNY")))
+        if (!currency &&
+            (eat(&p, "¥") || eat(&p, "￥") || eat_nocase(&p, "RMB") || eat_nocase(&p, "CNY")))
             currency = true;
         skip_spaces(&p);
     }

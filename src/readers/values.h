@@ -18,14 +18,14 @@
 
 enum value_error {
     VALUE_OK = 0,
-    VALUE_EMPTY,              /* nothing but spaces */
-    VALUE_SYNTAX,             /* not a form the parser accepts */
-    VALUE_DATE_INVALID,       /* no such day, or a year outside 1900-2999 */
-    VALUE_DATE_AMBIGUOUS,     /* 05/03/2024 read either way, no date order */
+    VALUE_EMPTY,          /* nothing but spaces */
+    VALUE_SYNTAX,         /* not a form the parser accepts */
+    VALUE_DATE_INVALID,   /* no such day, or a year outside 1900-2999 */
+    VALUE_DATE_AMBIGUOUS, /* 05/03/2024 read either way, no date order */
     VALUE_DATE_TWO_DIGIT_YEAR,
-    VALUE_GROUPING,           /* thousands separators not in groups of three */
-    VALUE_DECIMALS,           /* more than 2 decimals after conversion */
-    VALUE_RANGE,              /* too large to store */
+    VALUE_GROUPING, /* thousands separators not in groups of three */
+    VALUE_DECIMALS, /* more than 2 decimals after conversion */
+    VALUE_RANGE,    /* too large to store */
 };
 
 /* The order of day and month in dates whose year comes last. */

@@ -12,16 +12,16 @@
 
 struct words_reader {
     FILE *fp;
-    int pushed[3];         /* bytes read ahead, last pushed first out */
+    int pushed[3]; /* bytes read ahead, last pushed first out */
     int npushed;
     bool started;
     long line;
-    long long offset;      /* stream offset of the next byte */
+    long long offset; /* stream offset of the next byte */
     struct utf8_check utf8;
-    long long seq_start;   /* offset of the current UTF-8 sequence */
+    long long seq_start; /* offset of the current UTF-8 sequence */
 
     struct row_buffer row;
-    long record_line;      /* line where the current record starts */
+    long record_line; /* line where the current record starts */
 
     long error_line;
     long long error_offset;

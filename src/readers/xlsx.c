@@ -20,7 +20,7 @@
 
 /* The largest sheet Excel allows: columns up to XFD, 1,048,576 rows. */
 #define XLSX_MAX_COLUMNS 16384
-#define XLSX_MAX_ROWS 1048576L
+#define XLSX_MAX_ROWS    1048576L
 
 struct xlsx_source {
     struct xlsx_book book;
@@ -28,13 +28,13 @@ struct xlsx_source {
     zip_file_t *file;
     XML_Parser parser;
     char chunk[65536];
-    bool suspended;   /* the parser stopped inside chunk at a row end */
-    bool final_fed;   /* the last chunk has been given to the parser */
+    bool suspended; /* the parser stopped inside chunk at a row end */
+    bool final_fed; /* the last chunk has been given to the parser */
     bool failed;
     struct strbuf *err; /* where handlers report, during a parse call */
 
     /* The row being read. */
-    long row;             /* its number (1-based) */
+    long row; /* its number (1-based) */
     bool row_ready;
     struct row_buffer fields;
 

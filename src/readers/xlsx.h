@@ -26,9 +26,9 @@ struct xlsx_book {
     size_t nsheets, sheets_alloc;
     char *strings_part, *styles_part; /* NULL when the package has none */
 
-    char **strings;            /* shared strings, by index */
+    char **strings; /* shared strings, by index */
     size_t nstrings, strings_alloc;
-    unsigned char *xf_kinds;   /* enum cell_kind of each cell style */
+    unsigned char *xf_kinds; /* enum cell_kind of each cell style */
     size_t nxf, xf_alloc;
 };
 

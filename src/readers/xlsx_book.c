@@ -270,8 +270,7 @@ static int read_workbook(struct xlsx_book *book, struct strbuf *err)
     parser = xlsx_parser_create(&scan, workbook_start, ignore_end, NULL);
     if (xlsx_parse_part(book->zip, workbook, parser, err))
         goto out;
-    sb_addf(&rels_part, "%s%s_rels/%s.rels", dir, *dir ? "/" : "",
-            slash ? slash + 1 : workbook);
+    sb_addf(&rels_part, "%s%s_rels/%s.rels", dir, *dir ? "/" : "", slash ? slash + 1 : workbook);
     if (read_rels(book->zip, rels_part.buf, &wb_rels, err))
         goto out;
 
@@ -378,7 +377,8 @@ static void styles_start(void *data, const char *name, const char **attrs)
         XGROW(scan->fmt_ids, scan->ids_alloc, scan->nfmts + 1);
         XGROW(scan->fmt_kinds, scan->kinds_alloc, scan->nfmts + 1);
         scan->fmt_ids[scan->nfmts] = (int)strtol(id, NULL, 10);
-        scan->fmt_kinds[scan->nfmts++] = (unsigned char)(code ? cell_format_kind(code) : CELL_NUMBER);
+        scan->fmt_kinds[scan->nfmts++] =
+            (unsigned char)(code ? cell_format_kind(code) : CELL_NUMBER);
     } else if (!strcmp(local, "xf") && scan->in_cell_xfs) {
         int fmt = id ? (int)strtol(id, NULL, 10) : 0;
         enum cell_kind kind = cell_builtin_kind(fmt);

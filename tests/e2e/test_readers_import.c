@@ -13,10 +13,9 @@
 #include "support.h"
 #include "util/strbuf.h"
 
-static const char employees_text[] =
-    "employee_id,name,unit_id,position,hire_date\r\n"
-    "E1,张伟,华东大区/杭州分公司/一组,sales,2024-03-01\r\n"
-    "E2,李娜,华东大区/杭州分公司/一组,sales,2024-03-02\r\n";
+static const char employees_text[] = "employee_id,name,unit_id,position,hire_date\r\n"
+                                     "E1,张伟,华东大区/杭州分公司/一组,sales,2024-03-01\r\n"
+                                     "E2,李娜,华东大区/杭州分公司/一组,sales,2024-03-02\r\n";
 
 struct fixture {
     char *dir; /* working directory of cairn */
@@ -80,8 +79,8 @@ static void gb18030_csv_imports(void **state)
     struct run_result r;
 
     write_gb18030(fx->dir, "employees.csv", employees_text);
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "employees.csv", "--format",
-                                          "json"), 0);
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "employees.csv", "--format", "json"), 0);
     file = first_file(report);
     assert_int_equal(json_integer_value(json_object_get(file, "rows")), 2);
     assert_int_equal(json_integer_value(json_object_get(file, "inserted")), 2);
@@ -109,8 +108,10 @@ static void forced_utf8_reports_offset(void **state)
 
     /* The first GB18030 byte is the first byte of 张, after "E1,". */
     write_gb18030(fx->dir, "employees.csv", employees_text);
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "employees.csv",
-                                          "--encoding", "utf-8", "--format", "json"), 1);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", "employees.csv", "--encoding", "utf-8", "--format", "json"),
+        1);
     error = json_array_get(json_object_get(first_file(report), "errors"), 0);
     assert_non_null(error);
     assert_int_equal(json_integer_value(json_object_get(error, "line")), 2);
@@ -149,12 +150,18 @@ static void write_orders_book(const char *dir, const char *rows)
         "</sheetData></worksheet>";
     struct strbuf sheet = STRBUF_INIT;
     char *path = path_join(dir, "book.xlsx");
-    const char *parts[] = {"_rels/.rels", rels,
-                           "xl/workbook.xml", workbook,
-                           "xl/_rels/workbook.xml.rels", workbook_rels,
-                           "xl/styles.xml", styles,
-                           "xl/worksheets/notes.xml", notes,
-                           "xl/worksheets/orders.xml", NULL};
+    const char *parts[] = {"_rels/.rels",
+                           rels,
+                           "xl/workbook.xml",
+                           workbook,
+                           "xl/_rels/workbook.xml.rels",
+                           workbook_rels,
+                           "xl/styles.xml",
+                           styles,
+                           "xl/worksheets/notes.xml",
+                           notes,
+                           "xl/worksheets/orders.xml",
+                           NULL};
     int zerr;
     zip_t *zip = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 
@@ -184,13 +191,14 @@ static void xlsx_sheet_imports(void **state)
     struct run_result r;
 
     /* 45356 is 2024-03-05 in the 1900 date system. */
-    write_orders_book(fx->dir,
-                      "<row r=\"2\"><c t=\"inlineStr\"><is><t>O1</t></is></c>"
-                      "<c s=\"1\"><v>45356</v></c><c><v>99.98999999999999</v></c></row>"
-                      "<row r=\"4\"><c t=\"inlineStr\"><is><t>O2</t></is></c>"
-                      "<c s=\"1\"><v>45357</v></c><c><v>1234.5</v></c></row>");
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "book.xlsx", "--kind",
-                                          "orders", "--sheet", "订单", "--format", "json"), 0);
+    write_orders_book(fx->dir, "<row r=\"2\"><c t=\"inlineStr\"><is><t>O1</t></is></c>"
+                               "<c s=\"1\"><v>45356</v></c><c><v>99.98999999999999</v></c></row>"
+                               "<row r=\"4\"><c t=\"inlineStr\"><is><t>O2</t></is></c>"
+                               "<c s=\"1\"><v>45357</v></c><c><v>1234.5</v></c></row>");
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "book.xlsx", "--kind", "orders",
+                                 "--sheet", "订单", "--format", "json"),
+                            0);
     file = first_file(report);
     assert_int_equal(json_integer_value(json_object_get(file, "rows")), 2);
     assert_int_equal(json_integer_value(json_object_get(file, "inserted")), 2);
@@ -214,13 +222,14 @@ static void xlsx_error_names_sheet_row(void **state)
     struct fixture *fx = *state;
     json_t *report, *error;
 
-    write_orders_book(fx->dir,
-                      "<row r=\"2\"><c t=\"inlineStr\"><is><t>O1</t></is></c>"
-                      "<c s=\"1\"><v>45356</v></c><c><v>1</v></c></row>"
-                      "<row r=\"5\"><c t=\"inlineStr\"><is><t>O2</t></is></c>"
-                      "<c s=\"1\"><v>45357</v></c><c><v>12.345</v></c></row>");
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "book.xlsx", "--kind",
-                                          "orders", "--sheet", "订单", "--format", "json"), 1);
+    write_orders_book(fx->dir, "<row r=\"2\"><c t=\"inlineStr\"><is><t>O1</t></is></c>"
+                               "<c s=\"1\"><v>45356</v></c><c><v>1</v></c></row>"
+                               "<row r=\"5\"><c t=\"inlineStr\"><is><t>O2</t></is></c>"
+                               "<c s=\"1\"><v>45357</v></c><c><v>12.345</v></c></row>");
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "book.xlsx", "--kind", "orders",
+                                 "--sheet", "订单", "--format", "json"),
+                            1);
     error = json_array_get(json_object_get(first_file(report), "errors"), 0);
     assert_non_null(error);
     /* NOTE: the command-line contract wants "book.xlsx#订单" here, which

@@ -188,12 +188,9 @@ static void table_consistent(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(common_headers),
-        cmocka_unit_test(normalised_headers),
-        cmocka_unit_test(normalised_lookups),
-        cmocka_unit_test(unknown_headers),
-        cmocka_unit_test(every_field_covered),
-        cmocka_unit_test(table_consistent),
+        cmocka_unit_test(common_headers),      cmocka_unit_test(normalised_headers),
+        cmocka_unit_test(normalised_lookups),  cmocka_unit_test(unknown_headers),
+        cmocka_unit_test(every_field_covered), cmocka_unit_test(table_consistent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

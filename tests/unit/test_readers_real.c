@@ -91,9 +91,9 @@ static void gbk_turnover_csv(void **state)
 
     read_table(DATA "/cn-hr-turnover-gbk/员工数据.csv", NULL, &t, &enc);
     assert_int_equal(enc, ENCODING_GB18030);
-    expect_row(&t, 0, ARGS("工作满意度", "绩效评估得分", "参与项目数量", "平均每月工作的小时数",
-                           "在职工龄", "是否有工作事故", "是否离职", "是否晋升过", "部门",
-                           "薪资水平"));
+    expect_row(&t, 0,
+               ARGS("工作满意度", "绩效评估得分", "参与项目数量", "平均每月工作的小时数",
+                    "在职工龄", "是否有工作事故", "是否离职", "是否晋升过", "部门", "薪资水平"));
     assert_int_equal(t.nrows, 1 + 14999);
     expect_row(&t, 1, ARGS("0.38", "0.53", "2", "157", "3", "0", "1", "0", "sales", "low"));
     expect_row(&t, 14999, ARGS("0.37", "0.52", "2", "158", "3", "0", "1", "0", "support", "low"));
@@ -165,13 +165,14 @@ static void cn_superstore_xls(void **state)
 
     read_table(path, NULL, &t, NULL);
     assert_int_equal(t.nrows, 10001);
-    expect_row(&t, 0, ARGS("行 ID", "订单 ID", "订单日期", "发货日期", "邮寄方式", "客户 ID",
-                           "客户名称", "细分", "城市", "省/自治区", "国家", "地区", "产品 ID",
-                           "类别", "子类别", "产品名称", "销售额", "数量", "折扣", "利润"));
-    expect_row(&t, 1, ARGS("1", "US-2017-1357144", "2017-04-27", "2017-04-29", "二级",
-                           "曾惠-14485", "曾惠", "公司", "杭州", "浙江", "中国", "华东",
-                           "办公用-用品-10002717", "办公用品", "用品", "Fiskars 剪刀, 蓝色",
-                           "129.696", "2", "0.4", "-60.704"));
+    expect_row(&t, 0,
+               ARGS("行 ID", "订单 ID", "订单日期", "发货日期", "邮寄方式", "客户 ID", "客户名称",
+                    "细分", "城市", "省/自治区", "国家", "地区", "产品 ID", "类别", "子类别",
+                    "产品名称", "销售额", "数量", "折扣", "利润"));
+    expect_row(&t, 1,
+               ARGS("1", "US-2017-1357144", "2017-04-27", "2017-04-29", "二级", "曾惠-14485",
+                    "曾惠", "公司", "杭州", "浙江", "中国", "华东", "办公用-用品-10002717",
+                    "办公用品", "用品", "Fiskars 剪刀, 蓝色", "129.696", "2", "0.4", "-60.704"));
     assert_string_equal(cell(&t, 10000, 1), "CN-2014-3557528");
     assert_string_equal(cell(&t, 10000, 2), "2014-12-02");
     assert_int_equal(t.lines[10000], 10001);
@@ -201,15 +202,16 @@ static void us_superstore_xls(void **state)
 
     read_table(path, NULL, &t, NULL);
     assert_int_equal(t.nrows, 9995);
-    expect_row(&t, 0, ARGS("Row ID", "Order ID", "Order Date", "Ship Date", "Ship Mode",
-                           "Customer ID", "Customer Name", "Segment", "Country", "City", "State",
-                           "Postal Code", "Region", "Product ID", "Category", "Sub-Category",
-                           "Product Name", "Sales", "Quantity", "Discount", "Profit"));
-    expect_row(&t, 1, ARGS("1", "CA-2013-152156", "2013-11-09", "2013-11-12", "Second Class",
-                           "CG-12520", "Claire Gute", "Consumer", "United States", "Henderson",
-                           "Kentucky", "42420", "South", "FUR-BO-10001798", "Furniture",
-                           "Bookcases", "Bush Somerset Collection Bookcase", "261.96", "2", "0",
-                           "41.9136"));
+    expect_row(&t, 0,
+               ARGS("Row ID", "Order ID", "Order Date", "Ship Date", "Ship Mode", "Customer ID",
+                    "Customer Name", "Segment", "Country", "City", "State", "Postal Code", "Region",
+                    "Product ID", "Category", "Sub-Category", "Product Name", "Sales", "Quantity",
+                    "Discount", "Profit"));
+    expect_row(&t, 1,
+               ARGS("1", "CA-2013-152156", "2013-11-09", "2013-11-12", "Second Class", "CG-12520",
+                    "Claire Gute", "Consumer", "United States", "Henderson", "Kentucky", "42420",
+                    "South", "FUR-BO-10001798", "Furniture", "Bookcases",
+                    "Bush Somerset Collection Bookcase", "261.96", "2", "0", "41.9136"));
     table_free(&t);
 
     read_table(path, "Returns", &t, NULL);

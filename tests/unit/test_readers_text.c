@@ -60,8 +60,8 @@ static char *write_bytes(const char *name, const void *bytes, size_t len)
 }
 
 /* Writes a prefix (a byte order mark, or nothing) and then the bytes. */
-static char *write_with_prefix(const char *name, const char *prefix, size_t plen,
-                               const char *bytes, size_t len)
+static char *write_with_prefix(const char *name, const char *prefix, size_t plen, const char *bytes,
+                               size_t len)
 {
     char *all = xmalloc(plen + len);
     char *path;
@@ -251,7 +251,10 @@ static void utf16_odd_length(void **state)
 static void utf16_lone_surrogate(void **state)
 {
     /* "a\n" then a high surrogate followed by "b": invalid at offset 6. */
-    static const char bytes[] = "\xFF\xFE" "a\0\n\0" "\x00\xD8" "b\0\n\0";
+    static const char bytes[] = "\xFF\xFE"
+                                "a\0\n\0"
+                                "\x00\xD8"
+                                "b\0\n\0";
     char *path = write_bytes("surrogate.txt", bytes, sizeof(bytes) - 1);
     struct source *src = open_ok(path, NULL);
     char *msg;
@@ -523,8 +526,8 @@ static void fullwidth_first_char_gb18030(void **state)
     size_t len;
     char *bytes = encode("GB18030", "１,２\n", &len);
     char *path = write_bytes("fw.csv", bytes, len);
-    struct source *src = open_ok(path, &(struct source_options){.encoding = ENCODING_GB18030,
-                                                                .whitespace_separated = true});
+    struct source *src = open_ok(
+        path, &(struct source_options){.encoding = ENCODING_GB18030, .whitespace_separated = true});
 
     expect_record(src, 1, ARGS("１,２"));
     expect_end(src);
@@ -595,7 +598,8 @@ static void markup_saved_as_xls(void **state)
     static const char *const pages[] = {
         "\xEF\xBB\xBF  <html><head><meta charset=\"utf-8\"></head><body><table><tr><td>工号</td>",
         "<table border=1><tr><th>订单号</th></tr></table>",
-        "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+        "<?xml version=\"1.0\"?>\n<Workbook "
+        "xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
     };
 
     for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {

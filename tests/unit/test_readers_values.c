@@ -276,12 +276,9 @@ static void width_folding(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dates_accepted),
-        cmocka_unit_test(dates_rejected),
-        cmocka_unit_test(money_accepted),
-        cmocka_unit_test(money_rejected),
-        cmocka_unit_test(numbers_and_percentages),
-        cmocka_unit_test(date_orders_and_messages),
+        cmocka_unit_test(dates_accepted),          cmocka_unit_test(dates_rejected),
+        cmocka_unit_test(money_accepted),          cmocka_unit_test(money_rejected),
+        cmocka_unit_test(numbers_and_percentages), cmocka_unit_test(date_orders_and_messages),
         cmocka_unit_test(width_folding),
     };
 

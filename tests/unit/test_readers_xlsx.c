@@ -341,8 +341,8 @@ static char *write_package(const char *name, const char *const *parts)
     return path;
 }
 
-#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_MAIN  "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL   "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define REL_TYPE "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 static const char package_rels[] =
@@ -355,7 +355,8 @@ static const char package_rels[] =
  * custom format that overrides built-in id 14, phonetic runs, error,
  * formula-string and ISO date cells, and cells without references. */
 static const char *const odd_parts[] = {
-    "_rels/.rels", package_rels,
+    "_rels/.rels",
+    package_rels,
     "book/main.xml",
     "<x:workbook xmlns:x=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
     "<x:workbookPr date1904=\"1\"/><x:sheets>"
@@ -406,14 +407,17 @@ static void expect_sheet_error(const char *name, const char *sheet_xml, long lin
                                const char *words)
 {
     const char *parts[] = {
-        "_rels/.rels", package_rels,
-        "book/main.xml", "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
+        "_rels/.rels",
+        package_rels,
+        "book/main.xml",
+        "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
         "<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
         "book/_rels/main.xml.rels",
         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "worksheet\" Target=\"sheet.xml\"/>"
         "</Relationships>",
-        "book/sheet.xml", sheet_xml,
+        "book/sheet.xml",
+        sheet_xml,
         NULL,
     };
     char *path = write_package(name, parts);
@@ -448,7 +452,8 @@ static void broken_sheets(void **state)
                        "</row></sheetData></worksheet>",
                        4, "number");
     expect_sheet_error("bad-order.xlsx",
-                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"5\"><c r=\"B5\"><v>1</v>"
+                       "<worksheet xmlns=\"" NS_MAIN
+                       "\"><sheetData><row r=\"5\"><c r=\"B5\"><v>1</v>"
                        "</c><c r=\"A5\"><v>2</v></c></row></sheetData></worksheet>",
                        5, "reference");
     expect_sheet_error("bad-rows.xlsx",
@@ -551,20 +556,13 @@ static void format_kinds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(shared_strings_sheet),
-        cmocka_unit_test(inline_strings_sheet),
-        cmocka_unit_test(second_sheet_by_name),
-        cmocka_unit_test(missing_sheet_lists_names),
-        cmocka_unit_test(sheet_names_in_order),
-        cmocka_unit_test(chart_sheet_skipped),
-        cmocka_unit_test(table_and_rich_text),
-        cmocka_unit_test(not_a_workbook),
-        cmocka_unit_test(long_sheet_flat_memory),
-        cmocka_unit_test(unusual_package),
-        cmocka_unit_test(broken_sheets),
-        cmocka_unit_test(number_formatting),
-        cmocka_unit_test(serial_dates),
-        cmocka_unit_test(format_kinds),
+        cmocka_unit_test(shared_strings_sheet),   cmocka_unit_test(inline_strings_sheet),
+        cmocka_unit_test(second_sheet_by_name),   cmocka_unit_test(missing_sheet_lists_names),
+        cmocka_unit_test(sheet_names_in_order),   cmocka_unit_test(chart_sheet_skipped),
+        cmocka_unit_test(table_and_rich_text),    cmocka_unit_test(not_a_workbook),
+        cmocka_unit_test(long_sheet_flat_memory), cmocka_unit_test(unusual_package),
+        cmocka_unit_test(broken_sheets),          cmocka_unit_test(number_formatting),
+        cmocka_unit_test(serial_dates),           cmocka_unit_test(format_kinds),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
