@@ -1,9 +1,9 @@
 /*
  * "cairn kpi": the scorecard of one scope and period as a table grouped
  * by the four key results, as JSON or as CSV. JSON and CSV carry the
- * unrounded values; the table rounds for reading (money with thousands
- * separators and 2 decimals, ratios as percentages, "—" when
- * unavailable) and colours the status only when stdout is a terminal.
+ * unrounded values. The table rounds for reading: money with thousands
+ * separators and 2 decimals, ratios as percentages, "—" when a value is
+ * unavailable. It colours the status only when stdout is a terminal.
  */
 #include <getopt.h>
 #include <math.h>
@@ -88,27 +88,40 @@ static void format_value(struct strbuf *sb, enum metric_kind kind, double v)
     }
 }
 
-/* Display width of UTF-8 text: East Asian wide characters take two
- * columns, everything else one. */
+/* Whether code point cp is East Asian wide (CJK, Hangul, full-width
+ * forms), taking two terminal columns. */
+static bool is_wide(unsigned cp)
+{
+    return (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+           (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6);
+}
+
+/* Display width of UTF-8 text: wide characters take two columns, every
+ * other character one. */
 static int display_width(const char *s)
 {
     int width = 0;
 
     while (*s) {
         unsigned char c = (unsigned char)*s;
-        unsigned cp;
-        int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        unsigned cp = c;
+        int len = 1;
 
-        cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-        for (int i = 1; i < len && s[i]; i++)
-            cp = (cp << 6) | ((unsigned char)s[i] & 0x3f);
-        width += (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-                         (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
-                         (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6)
-                     ? 2
-                     : 1;
-        for (int i = 0; i < len && *s; i++)
-            s++;
+        if (c >= 0xf0) {
+            len = 4;
+            cp = c & 0x07;
+        } else if (c >= 0xe0) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0x80) {
+            len = 2;
+            cp = c & 0x1f;
+        }
+        s++;
+        for (int i = 1; i < len && *s; i++, s++)
+            cp = (cp << 6) | ((unsigned char)*s & 0x3f);
+        width += is_wide(cp) ? 2 : 1;
     }
     return width;
 }
