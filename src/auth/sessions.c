@@ -25,6 +25,16 @@ int session_create(struct db *db, const char *login, int64_t now, int64_t lifeti
     }
     sha256_hex(token, token_hash);
 
+    /* Expired sessions are removed here, the one place that adds rows. */
+    st = db_prepare(db, "DELETE FROM sessions WHERE expires_at <= ?", err);
+    if (!st)
+        return -1;
+    db_bind_int64(st, 1, now);
+    rc = db_step(st, err);
+    db_finalize(st);
+    if (rc == DB_ERROR)
+        return -1;
+
     st = db_prepare(db,
                     "INSERT INTO sessions (token_hash, login, csrf, created_at, expires_at, last_seen)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
