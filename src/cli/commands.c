@@ -10,6 +10,24 @@
 #include "util/i18n.h"
 
 const struct command commands[] = {
+    {"alerts", cmd_alerts, N_("Show, record and acknowledge early warnings"),
+     N_("Usage: cairn alerts [--as-of YYYY-MM-DD] [--scope S] [--models] [--format table|json]\n"
+        "       cairn alerts run [--as-of YYYY-MM-DD] [--format table|json]\n"
+        "       cairn alerts ack ID\n"
+        "       cairn alerts resolve ID\n"
+        "\n"
+        "Without a subcommand, evaluates the seven warning rules as of a date and\n"
+        "prints the warnings whose scope lies in S; it changes nothing. Month m is\n"
+        "the latest month that has ended on the as-of date. 'run' evaluates as of\n"
+        "today in the company time zone, records new warnings, keeps those that\n"
+        "still hold (same id, first date and state), resolves those that no longer\n"
+        "hold and delivers the new ones. 'ack' and 'resolve' change the state of a\n"
+        "recorded warning (exit 1 when there is no such id).\n"
+        "\n"
+        "  --as-of YYYY-MM-DD   evaluation date (default today, company time)\n"
+        "  --scope S            company (default), unit:ID or employee:ID\n"
+        "  --models             also print model warnings, once a model is stored\n"
+        "  --format table|json  output format (default table)\n")},
     {"config", cmd_config, N_("Show or change settings"),
      N_("Usage: cairn config [NAME [VALUE]] [--format text|json]\n"
         "\n"

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 
+int cmd_alerts(struct cli *cli, int argc, char **argv);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
