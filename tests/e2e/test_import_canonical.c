@@ -568,6 +568,61 @@ static void invalid_utf8_names_offset(void **state)
     assert_int_equal(query_int(fx, "SELECT count(*) FROM courses"), 0);
 }
 
+static void kind_names_entity_of_file(void **state)
+{
+    struct fixture *fx = *state;
+    struct run_result r;
+    json_t *report;
+
+    free(write_file(fx->dir, "misc/课程导出.csv", "course_id,name\nK7,沟通技巧\n"));
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "import", "misc/课程导出.csv"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "cannot tell which data this file holds"));
+    run_result_free(&r);
+
+    report = import_json(fx, 0, ARGS("--kind", "courses", "misc/课程导出.csv"));
+    assert_int_equal(count_of(file_entry(report, "courses"), "inserted"), 1);
+    json_decref(report);
+    assert_int_equal(query_int(fx, "SELECT count(*) FROM courses WHERE course_id = 'K7'"), 1);
+}
+
+static void usage_errors_exit_2(void **state)
+{
+    struct fixture *fx = *state;
+    struct run_result r;
+
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "import", "--kind", "sales", "x.csv"));
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown kind 'sales'"));
+    run_result_free(&r);
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "import"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "import", "--format", "xml", "x.csv"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "imports", "undo", "abc"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "imports", "undo", "99"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "there is no import batch 99"));
+    run_result_free(&r);
+}
+
+static void chinese_report_by_default(void **state)
+{
+    struct fixture *fx = *state;
+    struct run_result r;
+
+    free(write_file(fx->dir, "zh/orders.csv", "order_id,order_date,amount\nO1,2024-03-01,1.005\n"));
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "zh-CN", "--db", fx->db, "import", "zh/orders.csv"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "第 2 行"));
+    assert_non_null(strstr(r.err, "“1.005”的小数超过 2 位"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +642,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(implicit_root_named_after_company, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_file_in_folder_is_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_names_offset, setup, teardown),
+        cmocka_unit_test_setup_teardown(kind_names_entity_of_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(chinese_report_by_default, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
