@@ -254,6 +254,41 @@ static const char *const migrations[] = {
     "  day INTEGER NOT NULL, ekey INTEGER NOT NULL, sales_expenses INTEGER NOT NULL,"
     "  expenses INTEGER NOT NULL, PRIMARY KEY (day, ekey)) WITHOUT ROWID;"
     "UPDATE meta SET value = '1' WHERE key = 'rollups_stale';",
+
+    /* Version 5: the record of early warnings (src/alerts). identity is
+     * rule|scope|subject (rule|subject for customer_at_risk); open is 1
+     * while the warning held at the latest `cairn alerts run`, and at
+     * most one open record has a given identity. state is what people
+     * set; dates are YYYY-MM-DD in company time; figures is the JSON
+     * object of the warning's figures at its latest evaluation. */
+    "CREATE TABLE alerts ("
+    "  id INTEGER PRIMARY KEY, rule TEXT NOT NULL, scope TEXT NOT NULL,"
+    "  subject TEXT NOT NULL, identity TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('new','acknowledged','resolved')),"
+    "  first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, period TEXT NOT NULL,"
+    "  figures TEXT NOT NULL, owner TEXT, open INTEGER NOT NULL DEFAULT 1,"
+    "  resolved_on TEXT);"
+    "CREATE UNIQUE INDEX alerts_open_identity ON alerts(identity) WHERE open = 1;"
+    "CREATE INDEX alerts_state ON alerts(state, last_seen);",
+
+    /* Version 6: delivery of warnings (src/delivery). delivery_log has one
+     * row per message and channel: time is UTC ISO 8601, alert_key and
+     * day (YYYY-MM-DD, the day first seen) identify a keyed message, which
+     * is sent at most once per channel and day; status is 'sent' or
+     * 'failed' after the attempts. delivery_queue holds the warnings
+     * formatted for the daily digest until their day's digest is sent;
+     * lines and recipients are JSON arrays of strings. */
+    "CREATE TABLE delivery_log ("
+    "  id INTEGER PRIMARY KEY, time TEXT NOT NULL, channel TEXT NOT NULL,"
+    "  alert_key TEXT, day TEXT, attempts INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('sent','failed')),"
+    "  response_code INTEGER, error TEXT);"
+    "CREATE UNIQUE INDEX delivery_log_sent ON delivery_log(channel, alert_key, day)"
+    "  WHERE status = 'sent' AND alert_key IS NOT NULL;"
+    "CREATE TABLE delivery_queue ("
+    "  id INTEGER PRIMARY KEY, day TEXT NOT NULL, alert_key TEXT NOT NULL,"
+    "  title TEXT NOT NULL, lines TEXT NOT NULL, link TEXT, recipients TEXT NOT NULL,"
+    "  UNIQUE (alert_key, day));",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -116,7 +116,7 @@ static int lapsed(struct engine_run *run, struct risk_statements *rs, int64_t ck
 
 /* Adds an at-risk customer to the slots of its owner on the as-of date. */
 static int count_at_risk(struct engine_run *run, struct risk_statements *rs, int64_t ckey,
-                         struct strbuf *err)
+                         int64_t csat_sum, int64_t csat_n, struct strbuf *err)
 {
     const struct org *org = &run->en->org;
     char as_of[DATE_BUFSIZE];
@@ -130,6 +130,11 @@ static int count_at_risk(struct engine_run *run, struct risk_statements *rs, int
     step = db_step(rs->owner, err);
     if (step == DB_ROW)
         e = org_employee_rank(org, db_column_text(rs->owner, 0));
+    /* The list hook of lists.c sees each customer with its owner. */
+    if (step == DB_ROW && run->en->at_risk_fn &&
+        run->en->at_risk_fn(run->en->at_risk_ctx, db_column_text(rs->owner, 1),
+                            db_column_text(rs->owner, 0), csat_sum, csat_n, err))
+        step = DB_ERROR;
     db_reset(rs->owner);
     if (step == DB_ERROR)
         return -1;
@@ -202,7 +207,7 @@ static int at_risk(struct engine_run *run, struct strbuf *err)
                          : NULL;
     rs.owner = rs.recent ? db_prepare(db,
                                       "SELECT " OWNER_AT("k.customer_id", "?")
-                                      " FROM rollup_customers k WHERE k.ckey = ?",
+                                      ", k.customer_id FROM rollup_customers k WHERE k.ckey = ?",
                                       err)
                          : NULL;
     if (!rs.owner || read_latest_csat(run, &l, err))
@@ -214,7 +219,7 @@ static int at_risk(struct engine_run *run, struct strbuf *err)
         if (!l.n[c] || l.sum[c] >= 700 * l.n[c])
             continue;
         if (lapsed(run, &rs, (int64_t)c, &is_lapsed, err) ||
-            (is_lapsed && count_at_risk(run, &rs, (int64_t)c, err)))
+            (is_lapsed && count_at_risk(run, &rs, (int64_t)c, l.sum[c], l.n[c], err)))
             goto out;
     }
     rc = 0;

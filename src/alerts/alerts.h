@@ -1,0 +1,76 @@
+/*
+ * Early warnings: the seven rules of metrics.md evaluated as of a date,
+ * the warnings they raise (rule, scope, period, subject, owner and the
+ * figures that fired them) in their published order, and the record of
+ * warnings kept by `cairn alerts run` with their states. The rules read
+ * every figure through the key-results library (src/metrics), so a
+ * warning and the metric it is built on always agree.
+ */
+#ifndef CAIRN_ALERTS_H
+#define CAIRN_ALERTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "util/date.h"
+
+/* The rules, in the order they are listed (and warnings are sorted) in. */
+enum alert_rule {
+    AR_NEW_CUSTOMERS_FALLING,
+    AR_TEAM_RISK,
+    AR_LABOR_COST_HIGH,
+    AR_BELOW_MINIMUM,
+    AR_TOP_PERFORMER_AT_RISK,
+    AR_CUSTOMER_AT_RISK,
+    AR_TRAINING_OVERDUE,
+    AR_COUNT
+};
+
+struct alert {
+    enum alert_rule rule;
+    char *scope;     /* "company", "unit:ID" or "employee:ID" */
+    char *period;    /* "YYYY-MM" (month m) or "YYYY-MM-DD" (the as-of date) */
+    char *subject;
+    char *owner;     /* who should act; NULL when unknown (JSON null) */
+    json_t *figures; /* owned object: money in yuan, ratios as fractions */
+    int home_unit;   /* rank of the unit the scope lies in; -1 none */
+    int employee;    /* rank of the scope's employee; -1 none */
+};
+
+struct alert_list {
+    struct alert *items;
+    size_t n, alloc;
+};
+
+/* The rule's name as in JSON ("team_risk"), and the reverse (-1). */
+const char *alert_rule_name(enum alert_rule rule);
+int alert_rule_by_name(const char *name);
+/* The rule's English label msgid (translate with _()). */
+const char *alert_rule_label(enum alert_rule rule);
+
+/* The latest month that has ended on as_of, as a month index. */
+int alerts_month(cdate as_of);
+
+/*
+ * Evaluates every rule as of as_of and fills out with the warnings whose
+ * scope lies in scope ("company" or NULL: all), sorted by rule, scope and
+ * subject byte by byte. Returns 0, METRICS_BAD_SCOPE or
+ * METRICS_UNKNOWN_SCOPE (with a message in err) or METRICS_FAILED.
+ * Free with alert_list_free (also after a failure).
+ */
+int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
+                    struct strbuf *err);
+void alert_list_free(struct alert_list *list);
+
+/* The JSON object of one warning: rule, scope, period, subject, owner,
+ * figures. The caller owns the result. */
+json_t *alert_to_json(const struct alert *a);
+/* The JSON list of `cairn alerts`. */
+json_t *alert_list_to_json(const struct alert_list *list);
+
+/* A warning's identity: rule + scope + subject, or rule + subject for
+ * customer_at_risk (whose scope moves with a hand-over). Appended to out. */
+void alert_identity(const struct alert *a, struct strbuf *out);
+
+#endif
