@@ -192,7 +192,7 @@ static void export_import_export_is_identical(void **state)
     free(out2);
 }
 
-static void export_refuses_non_empty_folder(void **state)
+static void export_rejects_non_empty_folder(void **state)
 {
     char *dir = make_temp_dir(), *db = path_join(dir, "a.db"), *out = path_join(dir, "out");
     struct run_result r;
@@ -225,7 +225,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(export_writes_canonical_files),
         cmocka_unit_test(export_import_export_is_identical),
-        cmocka_unit_test(export_refuses_non_empty_folder),
+        cmocka_unit_test(export_rejects_non_empty_folder),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -457,7 +457,7 @@ static void update_then_undo_restores_row(void **state)
     run_result_free(&r);
 }
 
-static void undo_refused_after_later_change(void **state)
+static void undo_rejected_after_later_change(void **state)
 {
     struct fixture *fx = *state;
     struct run_result r;
@@ -505,7 +505,7 @@ static void undo_of_first_import_empties_database(void **state)
     assert_int_equal(query_int(fx, "SELECT count(*) FROM targets"), 0);
 }
 
-static void second_root_is_refused(void **state)
+static void second_root_is_rejected(void **state)
 {
     struct fixture *fx = *state;
     json_t *report, *e;
@@ -636,9 +636,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(skip_bad_rows_rejects_both_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(dry_run_counts_and_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_then_undo_restores_row, setup, teardown),
-        cmocka_unit_test_setup_teardown(undo_refused_after_later_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_rejected_after_later_change, setup, teardown),
         cmocka_unit_test_setup_teardown(undo_of_first_import_empties_database, setup, teardown),
-        cmocka_unit_test_setup_teardown(second_root_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(second_root_is_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(implicit_root_named_after_company, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_file_in_folder_is_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_names_offset, setup, teardown),
