@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/rollup.h"
 #include "settings/settings.h"
 #include "store/events.h"
 #include "util/i18n.h"
@@ -82,5 +83,7 @@ int events_rederive_dates(struct db *db, const char *tz_id, struct strbuf *err)
     for (size_t i = 0; i < sizeof(event_tables) / sizeof(event_tables[0]) && !rc; i++)
         rc = rederive_table(db, tz, event_tables[i][0], event_tables[i][1], err);
     tz_close(tz);
-    return rc;
+
+    /* The rollups hold event dates too. */
+    return rc ? rc : rollups_refresh(db, err);
 }

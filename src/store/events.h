@@ -11,8 +11,9 @@
 /* Opens the company time zone from the settings; NULL with a message. */
 struct tz *company_tz_open(struct db *db, struct strbuf *err);
 
-/* Derives every event date again from its given value in zone tz_id. Runs
- * inside the caller's transaction. Returns 0, or -1 with a message. */
+/* Derives every event date again from its given value in zone tz_id and
+ * rebuilds the rollups. Runs inside the caller's transaction. Returns 0,
+ * or -1 with a message. */
 int events_rederive_dates(struct db *db, const char *tz_id, struct strbuf *err);
 
 #endif

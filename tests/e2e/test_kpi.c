@@ -688,6 +688,37 @@ static void unknown_scope_fails(void **state)
     run_result_free(&missing);
 }
 
+static void set_time_zone(const char *db, const char *zone)
+{
+    struct run_result r = run_cairn(NULL, NULL, ARGS("--db", db, "config", "company.timezone", zone));
+
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+}
+
+/* Changes the company time zone, so it runs last. */
+static void time_zone_change_moves_orders(void **state)
+{
+    struct fixture *f = *state;
+    json_t *shanghai, *utc, *back;
+
+    /* Shanghai: February is O12 250 + O13 600 - O14 600. */
+    shanghai = kpi(f->db, "2024-02", "2024-06-30", "company");
+    check_metric(shanghai, "sales", 250);
+
+    /* In UTC, O15 (16:30Z) and O16 (00:30+08:00) fall on 29 February. */
+    set_time_zone(f->db, "UTC");
+    utc = kpi(f->db, "2024-02", "2024-06-30", "company");
+    check_metric(utc, "sales", 250 + 150 + 200);
+
+    set_time_zone(f->db, "Asia/Shanghai");
+    back = kpi(f->db, "2024-02", "2024-06-30", "company");
+    check_metric(back, "sales", 250);
+    json_decref(shanghai);
+    json_decref(utc);
+    json_decref(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +736,7 @@ int main(void)
         cmocka_unit_test(table_output),
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(unknown_scope_fails),
+        cmocka_unit_test(time_zone_change_moves_orders),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
