@@ -1,5 +1,6 @@
 /*
- * Timing of the metrics library on a large database, for bench/kpi.sh.
+ * Timing of the metrics library and the rollup rebuild on a large
+ * database, for bench/kpi.sh.
  * Skipped unless CAIRN_BENCH_DB names a database; CAIRN_BENCH_AS_OF
  * (YYYY-MM-DD) sets the as-of date, whose month and the 11 before it are
  * evaluated. Prints milliseconds; it checks only that every call works.
@@ -10,6 +11,7 @@
 
 #include "db/db.h"
 #include "metrics/metrics.h"
+#include "metrics/rollup.h"
 #include "support.h"
 
 static double now_ms(void)
@@ -55,6 +57,13 @@ static void bench_scorecards(void **state)
         scorecard_free(&sc);
     }
     printf("company scorecard, one month: %.1f ms (best of 5)\n", best);
+
+    /* A full rebuild of the rollups, as every import does. */
+    assert_int_equal(db_begin(db, &err), 0);
+    t0 = now_ms();
+    assert_int_equal(rollups_refresh(db, &err), 0);
+    printf("rollups_refresh: %.1f ms\n", now_ms() - t0);
+    assert_int_equal(db_commit(db, &err), 0);
 
     /* The company and every unit, for each of 12 months, in one call. */
     for (int m = 0; m < 12; m++)
