@@ -19,6 +19,7 @@
 
 #include "auth/sessions.h"
 #include "db/db.h"
+#include "util/date.h"
 #include "util/strbuf.h"
 
 struct MHD_Connection;
@@ -100,12 +101,25 @@ void web_error(struct request *req, unsigned status, const char *code, const cha
 /* Sets a 500 internal response and logs err (which is not shown to the caller). */
 void web_internal_error(struct request *req, const char *what, const struct strbuf *err);
 
+/*
+ * Reads the "scope" query argument (default: the caller's own scope),
+ * checks it against the caller's scope and writes it to scope_text.
+ * Returns 0 when the caller may see it, or -1 after setting the error
+ * response (400 invalid, 403 outside the caller's scope, 404 unknown, 500).
+ */
+int web_requested_scope(struct request *req, struct strbuf *scope_text);
+
+/* Reads the "as_of" query argument, or today in the company time zone
+ * without it. Returns 0, or -1 after setting the error response. */
+int web_as_of(struct request *req, cdate *as_of);
+
 /* A request header, query argument or cookie; NULL when absent. */
 const char *web_header(const struct request *req, const char *name);
 const char *web_query(const struct request *req, const char *name);
 const char *web_cookie(const struct request *req, const char *name);
 
 /* Route handlers, by file. */
+void api_alerts_get(struct request *req);
 void api_kpi_get(struct request *req);
 void api_session_create(struct request *req);
 void api_session_get(struct request *req);

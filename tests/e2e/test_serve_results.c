@@ -1,7 +1,8 @@
 /*
- * End-to-end tests of GET /api/v1/kpi: the scope check before the
- * computation, the caller's own scope as the default, the query checks,
- * and the same JSON as "cairn kpi --format json".
+ * End-to-end tests of GET /api/v1/kpi and GET /api/v1/alerts: the scope
+ * check before the computation, the caller's own scope as the default,
+ * the query checks, and the same JSON as "cairn kpi" and "cairn alerts"
+ * print with --format json.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,11 @@ static int setup(void **state)
                 " ('TA', 'Team A', 'X', 'team'), ('TB', 'Team B', 'X', 'team');"
                 "INSERT INTO employees (employee_id, name, unit_id, hire_date) VALUES"
                 " ('E1', 'Li', 'TA', '2023-01-01'), ('E2', 'Wang', 'TA', '2024-03-10'),"
-                " ('E3', 'Zhao', 'TB', '2023-05-01');",
+                " ('E3', 'Zhao', 'TB', '2023-05-01');"
+                /* Two overdue trainings, one in each team, for the alerts. */
+                "INSERT INTO courses (course_id, name) VALUES ('K1', 'Negotiation');"
+                "INSERT INTO trainings (employee_id, course_id, assigned_date, due_date) VALUES"
+                " ('E1', 'K1', '2024-01-05', '2024-02-29'), ('E3', 'K1', '2024-01-05', '2024-03-15');",
                 &err))
         fail_msg("insert: %s", err.buf);
     db_close(db);
@@ -233,6 +238,77 @@ static void concurrent_requests_succeed(void **state)
     free(cookie);
 }
 
+/* The subjects of an alerts response, joined by spaces. */
+static void alert_subjects(const char *body, struct strbuf *out)
+{
+    json_t *list = json_loads(body, 0, NULL), *a;
+    size_t i;
+
+    assert_true(json_is_array(list));
+    json_array_foreach(list, i, a) {
+        sb_addf(out, "%s%s", i ? " " : "", json_string_value(json_object_get(a, "subject")));
+    }
+    json_decref(list);
+}
+
+static void alerts_filtered_to_scope(void **state)
+{
+    struct fixture *f = *state;
+    char *cookie = log_in(f, "tina");
+    struct strbuf subjects = STRBUF_INIT;
+    struct http h;
+    json_t *api, *cli;
+
+    /* The team lead sees its team's warning only, as the CLI lists it. */
+    h = get(f, cookie, "/api/v1/alerts?as_of=2024-04-01");
+    assert_int_equal(h.status, 200);
+    alert_subjects(h.body, &subjects);
+    assert_string_equal(subjects.buf, "E1/K1/2024-01-05");
+    api = json_loads(h.body, 0, NULL);
+    cli = run_cairn_json(NULL,
+                         ARGS("--db", f->db_path, "alerts", "--as-of", "2024-04-01", "--scope",
+                              "unit:TA", "--format", "json"),
+                         0);
+    assert_true(json_equal(api, cli));
+    json_decref(api);
+    json_decref(cli);
+    http_free(&h);
+
+    h = get(f, cookie, "/api/v1/alerts?as_of=2024-04-01&scope=unit:TB");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/alerts?as_of=2024-04-01&scope=company");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/alerts?as_of=April");
+    http_assert_error(&h, 400, "bad_request");
+    http_free(&h);
+    free(cookie);
+
+    /* The company GM sees both; the rep only its own. */
+    cookie = log_in(f, "boss");
+    h = get(f, cookie, "/api/v1/alerts?as_of=2024-04-01");
+    assert_int_equal(h.status, 200);
+    sb_reset(&subjects);
+    alert_subjects(h.body, &subjects);
+    assert_string_equal(subjects.buf, "E1/K1/2024-01-05 E3/K1/2024-01-05");
+    http_free(&h);
+    free(cookie);
+
+    cookie = log_in(f, "li");
+    h = get(f, cookie, "/api/v1/alerts?as_of=2024-04-01");
+    assert_int_equal(h.status, 200);
+    sb_reset(&subjects);
+    alert_subjects(h.body, &subjects);
+    assert_string_equal(subjects.buf, "E1/K1/2024-01-05");
+    http_free(&h);
+    h = get(f, NULL, "/api/v1/alerts?as_of=2024-04-01");
+    http_assert_error(&h, 401, "unauthorized");
+    http_free(&h);
+    free(cookie);
+    sb_release(&subjects);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +316,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(same_json_as_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(query_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_requests_succeed, setup, teardown),
+        cmocka_unit_test_setup_teardown(alerts_filtered_to_scope, setup, teardown),
     };
     int failed;
 

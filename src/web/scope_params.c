@@ -1,0 +1,67 @@
+/*
+ * The query arguments that every scoped API route shares: scope (checked
+ * against the caller's scope by src/auth/scope.c before anything is
+ * computed) and as_of (default: today in the company time zone).
+ */
+#include "auth/scope.h"
+#include "store/events.h"
+#include "util/i18n.h"
+#include "web/web.h"
+
+int web_requested_scope(struct request *req, struct strbuf *scope_text)
+{
+    struct strbuf err = STRBUF_INIT;
+    const char *given = web_query(req, "scope");
+    struct scope want;
+    enum scope_decision decision;
+    int ret = -1;
+
+    if (given)
+        sb_add(scope_text, given);
+    else
+        scope_format(&req->session.who.scope, scope_text);
+    if (scope_parse(scope_text->buf, &want)) {
+        web_error(req, 400, "bad_request",
+                  N_("The scope is invalid: use company, unit:ID or employee:ID."));
+        goto out;
+    }
+    if (scope_check(req->db, &req->session.who, &want, &decision, &err)) {
+        web_internal_error(req, "scope check", &err);
+        goto out;
+    }
+    if (decision == SCOPE_FORBIDDEN) {
+        web_error(req, 403, "forbidden", N_("This scope is outside your access."));
+        goto out;
+    }
+    if (decision == SCOPE_UNKNOWN) {
+        web_error(req, 404, "not_found", N_("No such unit or employee."));
+        goto out;
+    }
+    ret = 0;
+out:
+    sb_release(&err);
+    return ret;
+}
+
+int web_as_of(struct request *req, cdate *as_of)
+{
+    struct strbuf err = STRBUF_INIT;
+    const char *given = web_query(req, "as_of");
+    struct tz *tz;
+
+    if (given) {
+        if (date_parse(given, as_of) == 0)
+            return 0;
+        web_error(req, 400, "bad_request", N_("The as_of date is invalid: use YYYY-MM-DD."));
+        return -1;
+    }
+    tz = company_tz_open(req->db, &err);
+    if (!tz) {
+        web_internal_error(req, "company time zone", &err);
+        sb_release(&err);
+        return -1;
+    }
+    *as_of = tz_today(tz);
+    tz_close(tz);
+    return 0;
+}
