@@ -29,6 +29,11 @@ enum delivery_channel {
 /* A bit set of channels: 1u << DELIVERY_WECOM, ... */
 #define DELIVERY_ALL_CHANNELS ((1u << DELIVERY_CHANNEL_COUNT) - 1)
 
+/* Validators of delivery.digest (off or daily) and delivery.lang (a
+ * language Cairn has a catalog for), run by setting_set. */
+int delivery_check_digest(struct db *db, const char *value, struct strbuf *err);
+int delivery_check_lang(struct db *db, const char *value, struct strbuf *err);
+
 /* The channel's name as used on the command line and in the log
  * ("wecom", "dingtalk", "feishu", "email"). */
 const char *delivery_channel_name(enum delivery_channel channel);

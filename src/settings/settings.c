@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delivery/delivery.h"
 #include "settings/settings.h"
 #include "store/events.h"
 #include "util/decimal.h"
@@ -26,16 +27,31 @@ const struct setting_def settings_table[] = {
     {"company.name", SETTING_TEXT, "公司", 0, 0, 0, N_("Company name"), NULL},
     {"company.timezone", SETTING_TIMEZONE, TZ_DEFAULT, 0, 0, 0,
      N_("Company time zone (IANA id); event dates are derived in it"), events_rederive_dates},
+    {"delivery.attempts", SETTING_INTEGER, "3", 1, 10, 0,
+     N_("Attempts per message and channel before a delivery counts as failed"), NULL},
+    {"delivery.base_url", SETTING_URL, "", 0, 0, 0,
+     N_("Address of the web dashboard (http://host:port) put before the links of delivered warnings"),
+     NULL},
+    {"delivery.digest", SETTING_TEXT, "off", 0, 0, 0,
+     N_("off: deliver each new warning at once; daily: one digest per day, sent once the day is over"),
+     delivery_check_digest},
     {"delivery.dingtalk.secret", SETTING_TEXT, "", 0, 0, 1,
      N_("Signing secret of the DingTalk group robot (SEC...)"), NULL},
     {"delivery.dingtalk.url", SETTING_URL, "", 0, 0, 0, N_("Webhook URL of the DingTalk group robot"),
      NULL},
     {"delivery.feishu.url", SETTING_URL, "", 0, 0, 0, N_("Webhook URL of the Feishu group robot"),
      NULL},
+    {"delivery.lang", SETTING_TEXT, "zh-CN", 0, 0, 0,
+     N_("Language of delivered warnings: zh-CN, en, ja or es"), delivery_check_lang},
+    {"delivery.retry_delay_ms", SETTING_INTEGER, "1000", 0, 60000, 0,
+     N_("Milliseconds before the second attempt of a delivery; doubled before each further attempt"),
+     NULL},
     {"delivery.smtp.from", SETTING_EMAIL, "", 0, 0, 0, N_("Sender address of warning e-mails"),
      NULL},
     {"delivery.smtp.url", SETTING_URL, "", 0, 0, 1,
      N_("SMTP server URL (smtp://user:password@host:port)"), NULL},
+    {"delivery.timeout_seconds", SETTING_INTEGER, "10", 1, 300, 0,
+     N_("Seconds one delivery request may take before it is abandoned"), NULL},
     {"delivery.wecom.url", SETTING_URL, "", 0, 0, 0, N_("Webhook URL of the WeCom group robot"),
      NULL},
     {"server.session_hours", SETTING_INTEGER, "12", 1, 720, 0,
