@@ -1,0 +1,151 @@
+/*
+ * The BG/NBD model of repeat purchases (Fader, Hardie and Lee, "Counting
+ * your customers the easy way", Marketing Science 2005). While alive, a
+ * customer buys at a Poisson rate lambda ~ Gamma(r, alpha). After each
+ * purchase the customer drops out with probability p ~ Beta(a, b). The
+ * fit maximises the summed log-likelihood over the four parameters on a
+ * log scale (so they stay positive) with GSL's Nelder-Mead simplex.
+ */
+#include <math.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#include "models/models.h"
+#include "util/i18n.h"
+
+struct bgnbd_data {
+    const struct bgnbd_customer *c;
+    size_t n;
+};
+
+/* log(exp(u) + exp(v)) without overflow. */
+static double log_add(double u, double v)
+{
+    double m = fmax(u, v);
+
+    return m + log(exp(u - m) + exp(v - m));
+}
+
+double bgnbd_loglik(const struct bgnbd_fit *m, const struct bgnbd_customer *c, size_t n)
+{
+    double sum = 0.0, lnbeta_ab = gsl_sf_lnbeta(m->a, m->b);
+    double lg_r = lgamma(m->r), ln_alpha = log(m->alpha);
+
+    for (size_t i = 0; i < n; i++) {
+        double x = c[i].x, rx = m->r + x;
+        double a1 = lgamma(rx) - lg_r + m->r * ln_alpha;
+        double a2 = gsl_sf_lnbeta(m->a, m->b + x) - lnbeta_ab;
+        double a3 = -rx * log(m->alpha + c[i].T);
+        double term = a3;
+
+        /* A customer with repeat purchases may also have dropped out
+         * right after the last one, at t_x. */
+        if (x > 0)
+            term = log_add(a3, log(m->a) - log(m->b + x - 1.0) - rx * log(m->alpha + c[i].t_x));
+        sum += a1 + a2 + term;
+    }
+    return sum;
+}
+
+static double negative_loglik(const gsl_vector *v, void *params)
+{
+    const struct bgnbd_data *data = params;
+    struct bgnbd_fit m = {
+        .r = exp(gsl_vector_get(v, 0)), .alpha = exp(gsl_vector_get(v, 1)),
+        .a = exp(gsl_vector_get(v, 2)), .b = exp(gsl_vector_get(v, 3)),
+    };
+    double ll = bgnbd_loglik(&m, data->c, data->n);
+
+    return isfinite(ll) ? -ll : GSL_POSINF;
+}
+
+/* One Nelder-Mead run from start (log-parameters); writes the minimum
+ * back into start. */
+static int simplex_run(struct bgnbd_data *data, gsl_vector *start, double *value)
+{
+    gsl_multimin_function f = {.n = 4, .f = negative_loglik, .params = data};
+    gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 4);
+    gsl_vector *step = gsl_vector_alloc(4);
+    int status = GSL_CONTINUE;
+
+    gsl_vector_set_all(step, 0.5);
+    gsl_multimin_fminimizer_set(s, &f, start, step);
+    for (int iter = 0; iter < 20000 && status == GSL_CONTINUE; iter++) {
+        if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+            break;
+        status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-9);
+    }
+    gsl_vector_memcpy(start, gsl_multimin_fminimizer_x(s));
+    *value = gsl_multimin_fminimizer_minimum(s);
+    gsl_multimin_fminimizer_free(s);
+    gsl_vector_free(step);
+    return status == GSL_SUCCESS ? 0 : -1;
+}
+
+int bgnbd_fit(const struct bgnbd_customer *c, size_t n, struct bgnbd_fit *m, struct strbuf *err)
+{
+    struct bgnbd_data data = {c, n};
+    gsl_vector *x = gsl_vector_alloc(4);
+    double value = 0.0, previous = GSL_POSINF;
+    int rc = -1;
+
+    gsl_set_error_handler_off();
+    gsl_vector_set_all(x, 0.0);   /* r = alpha = a = b = 1 */
+
+    /* Restarting the simplex at its own minimum until the value stops
+     * improving guards against a simplex that collapsed early. */
+    for (int restart = 0; restart < 10; restart++) {
+        int converged = simplex_run(&data, x, &value);
+
+        if (!isfinite(value)) {
+            sb_add(err, _("the BG/NBD fit failed: the likelihood is not finite"));
+            goto out;
+        }
+        if (converged == 0 && previous - value < 1e-9)
+            break;
+        previous = value;
+    }
+    m->r = exp(gsl_vector_get(x, 0));
+    m->alpha = exp(gsl_vector_get(x, 1));
+    m->a = exp(gsl_vector_get(x, 2));
+    m->b = exp(gsl_vector_get(x, 3));
+    m->loglik = -value;
+    rc = 0;
+
+out:
+    gsl_vector_free(x);
+    return rc;
+}
+
+/* The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 by its
+ * power series, summed until a term no longer changes the sum. */
+static double hyp2f1(double a, double b, double c, double z)
+{
+    double term = 1.0, sum = 1.0;
+
+    for (int k = 0; k < 1000000; k++) {
+        term *= (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
+        sum += term;
+        if (fabs(term) < 1e-15 * fabs(sum))
+            break;
+    }
+    return sum;
+}
+
+/* Returns E[Y(t) | x, t_x, T], equation 10 of the BG/NBD paper. */
+double bgnbd_conditional_expectation(const struct bgnbd_fit *m, const struct bgnbd_customer *c,
+                                     double t)
+{
+    double x = c->x, rx = m->r + x;
+    double z = t / (m->alpha + c->T + t);
+    double head = (m->a + m->b + x - 1.0) / (m->a - 1.0);
+    double body = 1.0 - pow((m->alpha + c->T) / (m->alpha + c->T + t), rx) *
+                            hyp2f1(rx, m->b + x, m->a + m->b + x - 1.0, z);
+    double alive = 1.0;
+
+    if (x > 0)
+        alive += m->a / (m->b + x - 1.0) * pow((m->alpha + c->T) / (m->alpha + c->t_x), rx);
+    return head * body / alive;
+}
