@@ -505,6 +505,37 @@ static void undo_of_first_import_empties_database(void **state)
     assert_int_equal(query_int(fx, "SELECT count(*) FROM targets"), 0);
 }
 
+static void undo_rejected_while_later_rows_refer(void **state)
+{
+    struct fixture *fx = *state;
+    struct run_result r;
+
+    free(write_file(fx->dir, "p1/employees.csv",
+                    "employee_id,name,unit_id,hire_date\nE1,张伟,华北/北京/一组,2020-01-01\n"));
+    free(write_file(fx->dir, "p2/orders.csv",
+                    "order_id,order_date,employee_id,amount\nO1,2024-03-01,E1,10\n"));
+    json_decref(import_json(fx, 0, ARGS("p1/employees.csv")));
+    json_decref(import_json(fx, 0, ARGS("p2/orders.csv")));
+    assert_int_equal(query_int(fx, "SELECT count(*) FROM org_units WHERE batch_id = 1"), 4);
+
+    /* Batch 2's order names E1, which batch 1 inserted. */
+    r = run_cairn(fx->dir, NULL, ARGS("--lang", "en", "--db", fx->db, "imports", "undo", "1"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "rows imported later still refer to rows it added"));
+    run_result_free(&r);
+    assert_int_equal(query_int(fx, "SELECT count(*) FROM employees"), 1);
+    assert_int_equal(query_int(fx, "SELECT undone FROM batches WHERE batch_id = 1"), 0);
+
+    r = run_cairn(fx->dir, NULL, ARGS("--db", fx->db, "imports", "undo", "2"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    r = run_cairn(fx->dir, NULL, ARGS("--db", fx->db, "imports", "undo", "1"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    assert_int_equal(query_int(fx, "SELECT count(*) FROM org_units"), 0);
+    assert_int_equal(query_int(fx, "SELECT count(*) FROM employees"), 0);
+}
+
 static void second_root_is_rejected(void **state)
 {
     struct fixture *fx = *state;
@@ -638,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_then_undo_restores_row, setup, teardown),
         cmocka_unit_test_setup_teardown(undo_rejected_after_later_change, setup, teardown),
         cmocka_unit_test_setup_teardown(undo_of_first_import_empties_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_rejected_while_later_rows_refer, setup, teardown),
         cmocka_unit_test_setup_teardown(second_root_is_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(implicit_root_named_after_company, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_file_in_folder_is_warning, setup, teardown),
