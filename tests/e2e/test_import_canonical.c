@@ -599,6 +599,27 @@ static void invalid_utf8_names_offset(void **state)
     assert_int_equal(query_int(fx, "SELECT count(*) FROM courses"), 0);
 }
 
+static void errors_listed_up_to_1000(void **state)
+{
+    struct fixture *fx = *state;
+    size_t cap = 64 + 1005 * 16, len = 0;
+    char *text = malloc(cap);
+    json_t *report, *f;
+
+    len += (size_t)snprintf(text + len, cap - len, "course_id,name,hours\n");
+    for (int i = 0; i < 1005; i++)
+        len += (size_t)snprintf(text + len, cap - len, "K%d,课,-%d\n", i, i + 1);
+    free(write_file(fx->dir, "many/courses.csv", text));
+    free(text);
+    report = import_json(fx, 1, ARGS("many/courses.csv"));
+    f = file_entry(report, "courses");
+    assert_int_equal(count_of(f, "rows"), 1005);
+    assert_int_equal(count_of(f, "rejected"), 1005);
+    assert_int_equal(count_of(f, "error_count"), 1005);
+    assert_int_equal(json_array_size(json_object_get(f, "errors")), 1000);
+    json_decref(report);
+}
+
 static void kind_names_entity_of_file(void **state)
 {
     struct fixture *fx = *state;
@@ -674,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(implicit_root_named_after_company, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_file_in_folder_is_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_names_offset, setup, teardown),
+        cmocka_unit_test_setup_teardown(errors_listed_up_to_1000, setup, teardown),
         cmocka_unit_test_setup_teardown(kind_names_entity_of_file, setup, teardown),
         cmocka_unit_test_setup_teardown(usage_errors_exit_2, setup, teardown),
         cmocka_unit_test_setup_teardown(chinese_report_by_default, setup, teardown),
