@@ -60,6 +60,16 @@ int metrics_scope_slot(const struct org *org, const char *scope, size_t *slot, s
     return scope_slot(org, scope, slot, err);
 }
 
+/* Opens an engine and resolves scope to its slot. Returns 0 or a
+ * METRICS_ code with a message in err; close the engine either way. */
+static int open_scope(struct engine *en, struct db *db, const char *scope, cdate as_of,
+                      size_t *slot, struct strbuf *err)
+{
+    if (engine_open(en, db, as_of, err))
+        return METRICS_FAILED;
+    return scope_slot(&en->org, scope, slot, err);
+}
+
 void scorecard_free(struct scorecard *sc)
 {
     free(sc->scope);
@@ -91,9 +101,7 @@ int metrics_scorecard(struct db *db, const char *scope, const struct period *p, 
     size_t slot;
     int rc = METRICS_FAILED;
 
-    if (engine_open(&en, db, as_of, err))
-        goto out;
-    rc = scope_slot(&en.org, scope, &slot, err);
+    rc = open_scope(&en, db, scope, as_of, &slot, err);
     if (rc)
         goto out;
     rc = METRICS_FAILED;
@@ -214,9 +222,7 @@ int metrics_series(struct db *db, const char *scope, enum metric_id m, int first
     size_t slot;
     int rc = METRICS_FAILED;
 
-    if (engine_open(&en, db, as_of, err))
-        goto out;
-    rc = scope_slot(&en.org, scope, &slot, err);
+    rc = open_scope(&en, db, scope, as_of, &slot, err);
     if (rc)
         goto out;
     rc = METRICS_FAILED;
