@@ -36,6 +36,25 @@ const struct command commands[] = {
         "stored but never printed back.\n"
         "\n"
         "  --format text|json   output format of the list (default text)\n")},
+    {"deliver", cmd_deliver, N_("Send a test message to the delivery channels, or list deliveries"),
+     N_("Usage: cairn deliver test [--channel wecom|dingtalk|feishu|email|all] [--to ADDRESS]...\n"
+        "                         [--format text|json]\n"
+        "       cairn deliver log [--limit N] [--format text|json]\n"
+        "       cairn deliver digest [--include-today]\n"
+        "\n"
+        "'test' sends a test message through each configured channel (the\n"
+        "delivery.* settings), with the retries and timeout warnings get, and\n"
+        "prints what each channel did; exit 1 when a channel failed or none is\n"
+        "configured. 'log' lists the latest deliveries, newest first. 'digest'\n"
+        "sends the queued daily digests of the days before today (with\n"
+        "delivery.digest = daily). 'cairn alerts run' delivers new warnings.\n"
+        "\n"
+        "  --channel NAME       the channel to test (default all)\n"
+        "  --to ADDRESS         e-mail recipient of the test message; repeatable\n"
+        "                       (default the delivery.smtp.from address)\n"
+        "  --limit N            number of log rows to list (default 50)\n"
+        "  --include-today      also send today's digest, before the day is over\n"
+        "  --format text|json   output format (default text)\n")},
     {"demo", cmd_demo, N_("Generate the demo company, or build a demo database"),
      N_("Usage: cairn [--db PATH] demo [--out DIR] [--seed N] [--size small|medium|large]\n"
         "                            [--listen ADDR:PORT] [--no-serve] [--stories FILE]\n"
@@ -58,25 +77,6 @@ const struct command commands[] = {
         "                       127.0.0.1:8080)\n"
         "  --no-serve           build the database and exit without serving\n"
         "  --stories FILE       also write the story manifest (JSON) to FILE\n")},
-    {"deliver", cmd_deliver, N_("Send a test message to the delivery channels, or list deliveries"),
-     N_("Usage: cairn deliver test [--channel wecom|dingtalk|feishu|email|all] [--to ADDRESS]...\n"
-        "                         [--format text|json]\n"
-        "       cairn deliver log [--limit N] [--format text|json]\n"
-        "       cairn deliver digest [--include-today]\n"
-        "\n"
-        "'test' sends a test message through each configured channel (the\n"
-        "delivery.* settings), with the retries and timeout warnings get, and\n"
-        "prints what each channel did; exit 1 when a channel failed or none is\n"
-        "configured. 'log' lists the latest deliveries, newest first. 'digest'\n"
-        "sends the queued daily digests of the days before today (with\n"
-        "delivery.digest = daily). 'cairn alerts run' delivers new warnings.\n"
-        "\n"
-        "  --channel NAME       the channel to test (default all)\n"
-        "  --to ADDRESS         e-mail recipient of the test message; repeatable\n"
-        "                       (default the delivery.smtp.from address)\n"
-        "  --limit N            number of log rows to list (default 50)\n"
-        "  --include-today      also send today's digest, before the day is over\n"
-        "  --format text|json   output format (default text)\n")},
     {"export", cmd_export, N_("Write the database as a canonical data set"),
      N_("Usage: cairn export DIR\n"
         "\n"
