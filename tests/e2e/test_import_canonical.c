@@ -572,6 +572,32 @@ static void implicit_root_named_after_company(void **state)
     free(s);
 }
 
+static void unit_path_levels_and_bad_paths(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *report, *e;
+    char *s;
+
+    json_decref(import_json(fx, 0, ARGS(fx->data)));
+    free(write_file(fx->dir, "deep/customers.csv",
+                    "customer_id,unit_id\nC7,总部/华东/浙江/杭州/一组\nC8,华东大区//一组\n"));
+    report = import_json(fx, 0, ARGS("--skip-bad-rows", "deep/customers.csv"));
+    assert_int_equal(count_of(file_entry(report, "customers"), "inserted"), 1);
+    assert_int_equal(count_of(file_entry(report, "customers"), "rejected"), 1);
+    assert_int_equal(json_integer_value(json_object_get(report, "units_created")), 5);
+    e = json_array_get(json_object_get(file_entry(report, "customers"), "errors"), 0);
+    assert_int_equal(json_integer_value(json_object_get(e, "line")), 3);
+    assert_string_equal(json_string_value(json_object_get(e, "value")), "华东大区//一组");
+    json_decref(report);
+
+    s = query_text(fx, "SELECT group_concat(kind, ',') FROM (SELECT kind FROM org_units WHERE unit_id LIKE '总部%' ORDER BY length(unit_id))");
+    assert_string_equal(s, "region,region,region,city,team");
+    free(s);
+    s = query_text(fx, "SELECT parent_id FROM org_units WHERE unit_id = '总部'");
+    assert_string_equal(s, "HQ");
+    free(s);
+}
+
 static void unknown_file_in_folder_is_warning(void **state)
 {
     struct fixture *fx = *state;
@@ -693,6 +719,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(undo_rejected_while_later_rows_refer, setup, teardown),
         cmocka_unit_test_setup_teardown(second_root_is_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(implicit_root_named_after_company, setup, teardown),
+        cmocka_unit_test_setup_teardown(unit_path_levels_and_bad_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_file_in_folder_is_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_names_offset, setup, teardown),
         cmocka_unit_test_setup_teardown(errors_listed_up_to_1000, setup, teardown),
