@@ -65,6 +65,8 @@ struct alert *alert_push(struct alert_ctx *ctx, enum alert_rule rule, const char
     a->figures = figures;
     a->home_unit = -1;
     a->employee = -1;
+    a->id = -1;
+    a->state = a->first_seen = a->last_seen = NULL;
     return a;
 }
 
@@ -76,6 +78,9 @@ void alert_list_free(struct alert_list *list)
         free(list->items[i].subject);
         free(list->items[i].owner);
         json_decref(list->items[i].figures);
+        free(list->items[i].state);
+        free(list->items[i].first_seen);
+        free(list->items[i].last_seen);
     }
     free(list->items);
     memset(list, 0, sizeof(*list));
@@ -116,6 +121,12 @@ json_t *alert_to_json(const struct alert *a)
     json_object_set_new(o, "subject", json_string(a->subject));
     json_object_set_new(o, "owner", a->owner ? json_string(a->owner) : json_null());
     json_object_set(o, "figures", a->figures);
+    if (a->id >= 0) {
+        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+        json_object_set_new(o, "state", json_string(a->state));
+        json_object_set_new(o, "first_seen", json_string(a->first_seen));
+        json_object_set_new(o, "last_seen", json_string(a->last_seen));
+    }
     return o;
 }
 

@@ -36,6 +36,10 @@ struct alert {
     json_t *figures; /* owned object: money in yuan, ratios as fractions */
     int home_unit;   /* rank of the unit the scope lies in; -1 none */
     int employee;    /* rank of the scope's employee; -1 none */
+    /* The open record of this warning (alerts_attach_records): id -1
+     * when it has none; state, first_seen and last_seen owned. */
+    int64_t id;
+    char *state, *first_seen, *last_seen;
 };
 
 struct alert_list {
@@ -63,8 +67,16 @@ int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_
                     struct strbuf *err);
 void alert_list_free(struct alert_list *list);
 
+/*
+ * Looks up the open record of each warning by its identity and copies
+ * its id, state and first and last dates into the warning (which then
+ * adds them to its JSON). Returns 0, or -1 with a message in err.
+ */
+int alerts_attach_records(struct db *db, struct alert_list *list, struct strbuf *err);
+
 /* The JSON object of one warning: rule, scope, period, subject, owner,
- * figures. The caller owns the result. */
+ * figures, and id, state, first_seen and last_seen when it has a
+ * record. The caller owns the result. */
 json_t *alert_to_json(const struct alert *a);
 /* The JSON list of `cairn alerts`. */
 json_t *alert_list_to_json(const struct alert_list *list);

@@ -119,6 +119,8 @@ static int show(struct cli *cli, int argc, char **argv)
         return EXIT_FAILED;
     as_of = as_of_date(db, &o);
     rc = as_of == DATE_NONE ? METRICS_FAILED : alerts_evaluate(db, as_of, o.scope, &list, &err);
+    if (!rc && alerts_attach_records(db, &list, &err))
+        rc = METRICS_FAILED;
     if (rc) {
         if (err.len)
             cli_error("%s", err.buf);

@@ -46,9 +46,13 @@ static int load_people(struct alert_ctx *ctx, struct strbuf *err)
     ctx->emp_manager = xcalloc(org->nemployees + 1, sizeof(char *));
     ctx->emp_sales = xcalloc(org->nemployees + 1, sizeof(bool));
     ctx->root = -1;
-    for (size_t u = 0; u < org->nunits && ctx->root < 0; u++)
-        if (org->units[u].parent < 0)
+    for (size_t u = 0; u < org->nunits; u++) {
+        if (org->units[u].parent >= 0)
+            continue;
+        ctx->single_root = ctx->root < 0;
+        if (ctx->root < 0)
             ctx->root = (int)u;
+    }
 
     st = db_prepare(ctx->db, "SELECT unit_id, manager_id FROM org_units", err);
     if (!st)
@@ -162,6 +166,9 @@ static int filter(struct alert_ctx *ctx, const char *scope, struct strbuf *err)
         free(a->subject);
         free(a->owner);
         json_decref(a->figures);
+        free(a->state);
+        free(a->first_seen);
+        free(a->last_seen);
     }
     l->n = kept;
     return 0;

@@ -231,6 +231,35 @@ out:
     return rc;
 }
 
+int alerts_attach_records(struct db *db, struct alert_list *list, struct strbuf *err)
+{
+    struct strbuf identity = STRBUF_INIT;
+    struct db_stmt *st = db_prepare(db,
+                                    "SELECT id, state, first_seen, last_seen FROM alerts"
+                                    " WHERE identity = ? AND open = 1",
+                                    err);
+    int step = DB_DONE;
+
+    for (size_t i = 0; st && step != DB_ERROR && i < list->n; i++) {
+        struct alert *a = &list->items[i];
+
+        sb_reset(&identity);
+        alert_identity(a, &identity);
+        db_bind_text(st, 1, identity.buf);
+        step = db_step(st, err);
+        if (step == DB_ROW) {
+            a->id = db_column_int64(st, 0);
+            a->state = xstrdup(db_column_text(st, 1));
+            a->first_seen = xstrdup(db_column_text(st, 2));
+            a->last_seen = xstrdup(db_column_text(st, 3));
+        }
+        db_reset(st);
+    }
+    db_finalize(st);
+    sb_release(&identity);
+    return !st || step == DB_ERROR ? -1 : 0;
+}
+
 int alerts_set_state(struct db *db, int64_t id, const char *state, struct strbuf *err)
 {
     struct db_stmt *st = db_prepare(db, "UPDATE alerts SET state = ? WHERE id = ?", err);

@@ -21,7 +21,8 @@ struct alert_ctx {
     char **unit_manager;  /* per unit rank; NULL when none */
     char **emp_manager;   /* per employee rank */
     bool *emp_sales;      /* per employee rank: position is sales */
-    int root;             /* the root unit's rank; -1 when there are no units */
+    int root;             /* the first root unit's rank; -1 when there are no units */
+    bool single_root;     /* root is the only unit without a parent */
     int64_t minimum_fen;  /* alerts.minimum_monthly_sales */
     double attrition_rise; /* alerts.attrition_rise */
     double labor_max;     /* alerts.labor_cost_ratio_max */

@@ -112,6 +112,9 @@ int alerts_unit_rules(struct alert_ctx *ctx, struct strbuf *err)
                                       : ctx->unit_manager[u];
             json_t *figures = NULL;
 
+            /* The company is always "company", never its root unit. */
+            if (u >= 0 && u == ctx->root && ctx->single_root)
+                continue;
             if (rule == AR_NEW_CUSTOMERS_FALLING)
                 figures = new_customers_falling(cards, nslots, s);
             else if (rule == AR_TEAM_RISK && u >= 0 && !strcmp(org->units[u].kind, "team"))
