@@ -214,6 +214,16 @@ out:
     sb_release(&err);
 }
 
+/* The methods of the routes of path, for the Allow header of a 405. */
+static const char *allowed_methods(const char *path)
+{
+    if (!strcmp(path, "/api/v1/session"))
+        return "GET, HEAD, POST, DELETE";
+    if (!strncmp(path, "/api/v1/alerts/", 15))
+        return "POST";
+    return "GET, HEAD";
+}
+
 static void add_common_headers(struct MHD_Response *r, const struct request *req)
 {
     char id[32];
@@ -230,11 +240,7 @@ static void add_common_headers(struct MHD_Response *r, const struct request *req
     if (req->resp.set_cookie.len)
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, req->resp.set_cookie.buf);
     if (req->resp.status == 405) {
-        /* Every routed path accepts GET, and /api/v1/session also POST
-         * and DELETE. */
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-                                !strcmp(req->path, "/api/v1/session") ? "GET, POST, DELETE"
-                                                                      : "GET, HEAD");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allowed_methods(req->path));
     }
 }
 

@@ -309,6 +309,81 @@ static void alerts_filtered_to_scope(void **state)
     sb_release(&subjects);
 }
 
+/* POST with the session cookie and its CSRF token. */
+static struct http post(const struct fixture *f, const char *cookie, const char *csrf,
+                        const char *path)
+{
+    char header[128];
+
+    snprintf(header, sizeof(header), "X-CSRF-Token: %s", csrf);
+    return http_request(f->server.base_url, "POST", path, "", cookie, ARGS(header));
+}
+
+static void alert_state_changes(void **state)
+{
+    struct fixture *f = *state;
+    struct run_result r;
+    char csrf[65], *cookie;
+    struct http h;
+    struct strbuf err = STRBUF_INIT, rows = STRBUF_INIT;
+    struct db *db;
+    struct db_stmt *st;
+
+    /* Record the two warnings: id 1 is E1's (team TA), id 2 E3's (TB). */
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "alerts", "run"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+
+    cookie = test_log_in(&f->server, "tina", PASSWORD, csrf);
+    h = post(f, cookie, csrf, "/api/v1/alerts/1/ack");
+    assert_int_equal(h.status, 200);
+    assert_string_equal(h.body, "{\"id\":1,\"state\":\"acknowledged\"}");
+    http_free(&h);
+    h = post(f, cookie, csrf, "/api/v1/alerts/2/ack");
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = http_request(f->server.base_url, "POST", "/api/v1/alerts/1/resolve", "", cookie, NULL);
+    http_assert_error(&h, 403, "forbidden"); /* no CSRF token */
+    http_free(&h);
+    h = post(f, cookie, csrf, "/api/v1/alerts/99/resolve");
+    http_assert_error(&h, 404, "not_found");
+    http_free(&h);
+    h = post(f, cookie, csrf, "/api/v1/alerts/1/close");
+    http_assert_error(&h, 404, "not_found");
+    http_free(&h);
+    h = post(f, cookie, csrf, "/api/v1/alerts/01/ack");
+    http_assert_error(&h, 404, "not_found");
+    http_free(&h);
+    h = get(f, cookie, "/api/v1/alerts/1/ack");
+    http_assert_error(&h, 405, "method_not_allowed");
+    http_free(&h);
+    free(cookie);
+
+    cookie = test_log_in(&f->server, "boss", PASSWORD, csrf);
+    h = post(f, cookie, csrf, "/api/v1/alerts/2/resolve");
+    assert_int_equal(h.status, 200);
+    http_free(&h);
+    free(cookie);
+
+    assert_int_equal(db_open(&db, f->db_path, DB_OPEN_EXISTING, &err), 0);
+    st = db_prepare(db, "SELECT id, state FROM alerts ORDER BY id", &err);
+    while (db_step(st, &err) == DB_ROW)
+        sb_addf(&rows, "%s %s\n", db_column_text(st, 0), db_column_text(st, 1));
+    db_finalize(st);
+    assert_string_equal(rows.buf, "1 acknowledged\n2 resolved\n");
+    sb_reset(&rows);
+    st = db_prepare(db, "SELECT login, action, subject FROM audit WHERE action LIKE 'alert%' ORDER BY id",
+                    &err);
+    while (db_step(st, &err) == DB_ROW)
+        sb_addf(&rows, "%s %s %s\n", db_column_text(st, 0), db_column_text(st, 1),
+                db_column_text(st, 2));
+    db_finalize(st);
+    db_close(db);
+    assert_string_equal(rows.buf, "tina alert_ack alert:1\nboss alert_resolve alert:2\n");
+    sb_release(&rows);
+    sb_release(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +392,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(query_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_requests_succeed, setup, teardown),
         cmocka_unit_test_setup_teardown(alerts_filtered_to_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(alert_state_changes, setup, teardown),
     };
     int failed;
 

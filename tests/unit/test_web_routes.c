@@ -35,6 +35,16 @@ static void find_routes(void **state)
     assert_ptr_equal(r->handler, page_asset);
     assert_null(route_find("GET", "/assets/", &known));
 
+    r = route_find("POST", "/api/v1/alerts/7/ack", &known);
+    assert_non_null(r);
+    assert_ptr_equal(r->handler, api_alert_state);
+    assert_false(r->flags & ROUTE_NO_CSRF);
+    assert_null(route_find("GET", "/api/v1/alerts/7/ack", &known));
+    assert_true(known);
+    r = route_find("GET", "/api/v1/alerts", &known);
+    assert_non_null(r);
+    assert_ptr_equal(r->handler, api_alerts_get);
+
     assert_null(route_find("GET", "/nowhere", &known));
     assert_false(known);
     assert_null(route_find("PUT", "/api/v1/session", &known));
