@@ -289,6 +289,17 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, day TEXT NOT NULL, alert_key TEXT NOT NULL,"
     "  title TEXT NOT NULL, lines TEXT NOT NULL, link TEXT, recipients TEXT NOT NULL,"
     "  UNIQUE (alert_key, day));",
+
+    /* Version 7: each customer's latest survey day with its scores (from
+     * rollup_customer_survey_day), and an index to find a customer's
+     * surveys by day, so that customers at risk are found without reading
+     * every survey. */
+    "CREATE TABLE rollup_customer_latest_survey ("
+    "  ckey INTEGER PRIMARY KEY, day INTEGER NOT NULL, score_sum INTEGER NOT NULL,"
+    "  surveys INTEGER NOT NULL);"
+    "CREATE INDEX rollup_customer_latest_survey_day ON rollup_customer_latest_survey(day);"
+    "CREATE INDEX rollup_customer_survey_day_customer ON rollup_customer_survey_day(ckey, day);"
+    "UPDATE meta SET value = '1' WHERE key = 'rollups_stale';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -144,38 +144,63 @@ static int count_at_risk(struct engine_run *run, struct risk_statements *rs, int
     return 0;
 }
 
-/* Per customer: the latest survey day on or before the as-of date and the
- * sum and count of the scores of that day. */
+/* Per customer with a low latest score: the latest survey day on or
+ * before the as-of date and the sum and count of the scores of that day
+ * (n is 0 for every other customer). */
 struct latest_csat {
     cdate *day;
     int64_t *sum, *n;
 };
 
+/* Records one customer's latest survey day and scores. */
+static void set_latest(struct engine_run *run, struct latest_csat *l, struct db_stmt *st)
+{
+    int64_t c = db_column_int64(st, 0);
+
+    if (c < 0 || (size_t)c >= run->en->ncustomers)
+        return;
+    l->day[c] = (cdate)db_column_int64(st, 1);
+    l->sum[c] = db_column_int64(st, 2);
+    l->n[c] = db_column_int64(st, 3);
+}
+
+/*
+ * Finds the customers whose latest survey on or before the as-of date
+ * scores below 7 on average. A customer's latest survey overall answers
+ * when it is on or before the as-of date; only customers surveyed after
+ * it are looked up day by day.
+ */
 static int read_latest_csat(struct engine_run *run, struct latest_csat *l, struct strbuf *err)
 {
-    size_t nc = run->en->ncustomers;
     struct db_stmt *st = db_prepare(run->en->db,
                                     "SELECT ckey, day, score_sum, surveys"
-                                    " FROM rollup_customer_survey_day WHERE day <= ?",
+                                    " FROM rollup_customer_latest_survey"
+                                    " WHERE day <= ? AND score_sum < 700 * surveys",
                                     err);
     int step;
 
     if (!st)
         return -1;
     db_bind_int64(st, 1, run->en->as_of);
-    while ((step = db_step(st, err)) == DB_ROW) {
-        int64_t c = db_column_int64(st, 0);
-        cdate d = (cdate)db_column_int64(st, 1);
+    while ((step = db_step(st, err)) == DB_ROW)
+        set_latest(run, l, st);
+    db_finalize(st);
+    if (step == DB_ERROR)
+        return -1;
 
-        if (c < 0 || (size_t)c >= nc || d < l->day[c])
-            continue;
-        if (d > l->day[c]) {
-            l->day[c] = d;
-            l->sum[c] = l->n[c] = 0;
-        }
-        l->sum[c] += db_column_int64(st, 2);
-        l->n[c] += db_column_int64(st, 3);
-    }
+    st = db_prepare(run->en->db,
+                    "SELECT s.ckey, s.day, s.score_sum, s.surveys"
+                    " FROM rollup_customer_latest_survey l JOIN rollup_customer_survey_day s"
+                    " ON s.ckey = l.ckey AND s.day = (SELECT max(d.day)"
+                    "   FROM rollup_customer_survey_day d WHERE d.ckey = l.ckey AND d.day <= ?)"
+                    " WHERE l.day > ? AND s.score_sum < 700 * s.surveys",
+                    err);
+    if (!st)
+        return -1;
+    db_bind_int64(st, 1, run->en->as_of);
+    db_bind_int64(st, 2, run->en->as_of);
+    while ((step = db_step(st, err)) == DB_ROW)
+        set_latest(run, l, st);
     db_finalize(st);
     return step == DB_ERROR ? -1 : 0;
 }

@@ -5,6 +5,7 @@
  * the customer's owner on that day resolved here (customer_owners rows,
  * else customers.owner_id), so that scorecards read neither raw table.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +45,9 @@ static void push(struct event_recs *r, cdate day, int key, int owner, int64_t su
     r->n++;
 }
 
-/* Sorts by (day, key), merges equal keys and inserts them with sql, whose
- * parameters are day, key, [owner,] sum, n (or day, key, n). */
+/* Sorts by (day, key), merges equal keys (r->n becomes the merged count)
+ * and inserts them with sql, whose parameters are day, key, [owner,] sum,
+ * n (or day, key, n). */
 static int write_recs(struct db *db, struct event_recs *r, const char *sql, int columns,
                       struct strbuf *err)
 {
@@ -65,7 +67,9 @@ static int write_recs(struct db *db, struct event_recs *r, const char *sql, int 
             r->recs[++out] = r->recs[i];
         }
     }
-    for (size_t i = 0; r->n && i <= out && !rc; i++) {
+    if (r->n)
+        r->n = out + 1;
+    for (size_t i = 0; i < r->n && !rc; i++) {
         int col = 1;
 
         db_bind_int64(st, col++, r->recs[i].day);
@@ -246,6 +250,42 @@ static int read_expenses(struct db *db, const struct org *org, struct event_recs
     return step == DB_ERROR ? -1 : 0;
 }
 
+/* Writes each customer's latest survey day from the merged customer
+ * survey records, which are sorted by day. */
+static int write_latest_surveys(struct db *db, const struct event_recs *r, size_t ncustomers,
+                                struct strbuf *err)
+{
+    struct db_stmt *st;
+    size_t *latest = xmalloc((ncustomers + 1) * sizeof(*latest));
+    int rc = 0;
+
+    for (size_t c = 0; c < ncustomers; c++)
+        latest[c] = SIZE_MAX;
+    for (size_t i = 0; i < r->n; i++)
+        latest[r->recs[i].key] = i;
+    st = db_prepare(db, "INSERT INTO rollup_customer_latest_survey VALUES (?, ?, ?, ?)", err);
+    if (!st) {
+        free(latest);
+        return -1;
+    }
+    for (size_t c = 0; c < ncustomers && !rc; c++) {
+        const struct event_rec *rec = latest[c] == SIZE_MAX ? NULL : &r->recs[latest[c]];
+
+        if (!rec)
+            continue;
+        db_bind_int64(st, 1, (int64_t)c);
+        db_bind_int64(st, 2, rec->day);
+        db_bind_int64(st, 3, rec->sum);
+        db_bind_int64(st, 4, rec->n);
+        if (db_step(st, err) == DB_ERROR)
+            rc = -1;
+        db_reset(st);
+    }
+    db_finalize(st);
+    free(latest);
+    return rc;
+}
+
 int rollups_refresh_events(struct db *db, const struct org *org, char *const *customer_ids,
                            size_t ncustomers, struct strbuf *err)
 {
@@ -255,7 +295,8 @@ int rollups_refresh_events(struct db *db, const struct org *org, char *const *cu
 
     if (db_exec(db,
                 "DELETE FROM rollup_visit_day; DELETE FROM rollup_employee_survey_day;"
-                "DELETE FROM rollup_customer_survey_day; DELETE FROM rollup_expense_day;",
+                "DELETE FROM rollup_customer_survey_day; DELETE FROM rollup_expense_day;"
+                "DELETE FROM rollup_customer_latest_survey;",
                 err) ||
         load_owners(db, org, customer_ids, ncustomers, &owners, err))
         goto out;
@@ -272,7 +313,8 @@ int rollups_refresh_events(struct db *db, const struct org *org, char *const *cu
     if (read_events(db, "SELECT customer_id, survey_date, score FROM customer_surveys", org,
                     customer_ids, ncustomers, &owners, &csurveys, err) ||
         write_recs(db, &csurveys,
-                   "INSERT INTO rollup_customer_survey_day VALUES (?, ?, ?, ?, ?)", 5, err))
+                   "INSERT INTO rollup_customer_survey_day VALUES (?, ?, ?, ?, ?)", 5, err) ||
+        write_latest_surveys(db, &csurveys, ncustomers, err))
         goto out;
     if (read_expenses(db, org, &expenses, err) ||
         write_recs(db, &expenses, "INSERT INTO rollup_expense_day VALUES (?, ?, ?, ?)", 4, err))

@@ -115,7 +115,8 @@ static const char customer_surveys_csv[] = "customer_id,survey_date,score,employ
                                            "C4,2024-03-02,4,\n"
                                            "C3,2024-01-05,6,\n"
                                            "C3,2024-01-05T10:00:00+08:00,7.5,\n"
-                                           "C8,2024-02-01,3,\n";
+                                           "C8,2024-02-01,3,\n"
+                                           "C3,2024-07-01,9,\n";
 
 static const char payroll_csv[] = "employee_id,month,base_pay,variable_pay,employer_cost\n"
                                   "E1,2024-01,1000,200,100\n"
@@ -307,7 +308,9 @@ static void company_quarter_every_metric(void **state)
     /* Positive customers: C1 1060, C5 1000, C6 250, C4 150, C7 80;
      * top ceil(1) = C1. */
     check_metric(c, "top20_customer_share", 1060.0 / 2630);
-    /* C3: latest CSAT mean (6 + 7.5) / 2 < 7, last purchase 2023-03-15. */
+    /* C3: latest CSAT on or before the as-of date is the mean
+     * (6 + 7.5) / 2 < 7 (its 2024-07-01 survey comes later), last
+     * purchase 2023-03-15. */
     check_metric(c, "at_risk_customers", 1);
     /* 1300 + 1100 + 1400 + 800 + 500. */
     check_metric(c, "labor_cost", 5100);
@@ -500,9 +503,10 @@ static void at_risk_180_day_limit(void **state)
     json_t *after = kpi(f->db, "2024-08", "2024-08-29", "company");
 
     /* C4 last bought 2024-03-01: 180 days before 2024-08-28, 181 before
-     * 2024-08-29. C2 (2024-02-15) and C3 are past the limit on both. */
-    check_metric(before, "at_risk_customers", 2);
-    check_metric(after, "at_risk_customers", 3);
+     * 2024-08-29. C2 (2024-02-15) is past the limit on both; C3's latest
+     * survey (2024-07-01) scores 9. */
+    check_metric(before, "at_risk_customers", 1);
+    check_metric(after, "at_risk_customers", 2);
     /* No payroll row in August at all. */
     check_null(after, "labor_cost");
     json_decref(before);
