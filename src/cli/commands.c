@@ -89,7 +89,8 @@ const struct command commands[] = {
     {"import", cmd_import, N_("Import files of the canonical data set"),
      N_("Usage: cairn import PATH... [--kind ENTITY] [--skip-bad-rows] [--rejects FILE]\n"
         "                    [--dry-run] [--encoding auto|utf-8|gb18030|utf-16]\n"
-        "                    [--sheet NAME] [--format text|json]\n"
+        "                    [--sheet NAME] [--map FILE] [--date-order ymd|dmy|mdy]\n"
+        "                    [--format text|json]\n"
         "\n"
         "Imports canonical files (orders.csv, employees.csv, ...) and folders of\n"
         "them in one transaction: either every row is stored or, on any error,\n"
@@ -106,6 +107,11 @@ const struct command commands[] = {
         "  --dry-run            check and count everything, store nothing\n"
         "  --encoding NAME      character encoding of the files (default auto)\n"
         "  --sheet NAME         the workbook sheet to read (default the first)\n"
+        "  --map FILE           a mapping file (JSON) that turns the sources in the\n"
+        "                       one folder or workbook PATH into entities\n"
+        "  --date-order ORDER   day and month order of dates such as 05/03/2024\n"
+        "                       in foreign files: dmy or mdy (default: refuse\n"
+        "                       ambiguous dates)\n"
         "  --format text|json   output format of the report (default text)\n")},
     {"imports", cmd_imports, N_("List import batches, or undo one"),
      N_("Usage: cairn imports [--format text|json]\n"
@@ -172,7 +178,7 @@ const struct command commands[] = {
         "  --holdout-end DATE      the last day of the holdout period\n")},
     {"reconcile", cmd_reconcile, N_("Compare source files with the database"),
      N_("Usage: cairn reconcile PATH... [--kind ENTITY] [--encoding NAME] [--sheet NAME]\n"
-        "                       [--format text|json]\n"
+        "                       [--map FILE] [--date-order ORDER] [--format text|json]\n"
         "\n"
         "Reads the files as 'cairn import' would and compares them with the rows\n"
         "of the database that have the same keys: row counts, and per month of\n"
@@ -184,6 +190,8 @@ const struct command commands[] = {
         "  --kind ENTITY        the entity of files given directly\n"
         "  --encoding NAME      character encoding of the files (default auto)\n"
         "  --sheet NAME         the workbook sheet to read (default the first)\n"
+        "  --map FILE           the mapping file the sources were imported with\n"
+        "  --date-order ORDER   day and month order of ambiguous dates: dmy or mdy\n"
         "  --format text|json   output format of the report (default text)\n")},
     {"serve", cmd_serve, N_("Serve the web dashboard and the JSON API"),
      N_("Usage: cairn serve [--listen ADDR:PORT]\n"

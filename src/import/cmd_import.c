@@ -89,6 +89,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"encoding", required_argument, NULL, 'e'},
         {"sheet", required_argument, NULL, 'S'},
+        {"map", required_argument, NULL, 'm'},
+        {"date-order", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
     struct import_options opts = {0};
@@ -126,6 +128,13 @@ int cmd_import(struct cli *cli, int argc, char **argv)
             break;
         case 'S':
             opts.source.sheet = optarg;
+            break;
+        case 'm':
+            opts.map_path = optarg;
+            break;
+        case 'd':
+            if (date_order_parse(optarg, &opts.date_order))
+                return cli_usage_error(cli, _("unknown date order '%s': use ymd, dmy or mdy"), optarg);
             break;
         default:
             return cli_bad_option(cli, optopt, argv[optind - 1]);

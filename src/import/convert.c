@@ -1,22 +1,42 @@
 /*
  * The field converters. Strict mode accepts exactly the canonical forms;
- * lenient mode is where the parsers for foreign spellings (2024/3/5,
- * ¥1,234, 1.2万) plug in.
- * TODO: lenient mode still accepts only the canonical forms.
+ * lenient mode first tries the canonical form and then the parsers for
+ * foreign spellings (2024/3/5, ¥1,234, 1.2万, full-width digits) of
+ * readers/values.h. Messages name the lenient parser's reason.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "import/convert.h"
+#include "readers/values.h"
 #include "util/decimal.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
+static enum date_order mode_order(enum value_mode mode)
+{
+    return mode == VALUE_LENIENT_DMY ? DATE_ORDER_DMY
+         : mode == VALUE_LENIENT_MDY ? DATE_ORDER_MDY : DATE_ORDER_NONE;
+}
+
+/* Reads a foreign date; 0, or -1 with the parser's reason in msg. */
+static int lenient_date(const char *raw, enum value_mode mode, cdate *out, struct strbuf *msg)
+{
+    int rc = value_parse_date(raw, mode_order(mode), out);
+
+    if (rc == VALUE_OK)
+        return 0;
+    sb_addf(msg, _("'%s' is not a valid date (%s): write it as 2024-03-05, or give --date-order dmy or mdy for day/month/year dates"),
+            raw, value_error_message(rc));
+    return -1;
+}
+
 int value_date(const char *raw, enum value_mode mode, cdate *out, struct strbuf *msg)
 {
-    (void)mode;
     if (date_parse(raw, out) == 0)
         return 0;
+    if (mode != VALUE_STRICT)
+        return lenient_date(raw, mode, out, msg);
     sb_addf(msg, _("'%s' is not a valid date: write YYYY-MM-DD with a year from 1900 to 2999, for example 2024-03-05"), raw);
     return -1;
 }
@@ -24,9 +44,10 @@ int value_date(const char *raw, enum value_mode mode, cdate *out, struct strbuf 
 int value_event_date(const char *raw, enum value_mode mode, struct tz *tz, cdate *out,
                      struct strbuf *msg)
 {
-    (void)mode;
     if (event_date_parse(raw, tz, out) == EVENT_DATE_OK)
         return 0;
+    if (mode != VALUE_STRICT)
+        return lenient_date(raw, mode, out, msg);
     sb_addf(msg, _("'%s' is not a valid date or timestamp: write YYYY-MM-DD or an ISO 8601 timestamp such as 2024-03-01T00:30:00+08:00"), raw);
     return -1;
 }
@@ -63,10 +84,17 @@ int value_money(const char *raw, enum value_mode mode, int64_t *fen, struct strb
 {
     int rc;
 
-    (void)mode;
     rc = decimal_parse(raw, fen);
     if (rc == DECIMAL_OK)
         return 0;
+    if (mode != VALUE_STRICT) {
+        rc = value_parse_money(raw, fen);
+        if (rc == VALUE_OK)
+            return 0;
+        sb_addf(msg, _("'%s' is not a valid amount (%s): write yuan such as 1234.50, ¥1,234.50 or 1.2万"),
+                raw, value_error_message(rc));
+        return -1;
+    }
     if (rc == DECIMAL_DECIMALS)
         sb_addf(msg, _("'%s' has more than 2 decimals: amounts are in yuan and fen, for example 1234.50"), raw);
     else if (rc == DECIMAL_RANGE)
@@ -79,8 +107,14 @@ int value_money(const char *raw, enum value_mode mode, int64_t *fen, struct strb
 int value_score(const char *raw, enum value_mode mode, int max_points, int64_t *hundredths,
                 struct strbuf *msg)
 {
-    (void)mode;
-    if (score_parse(raw, max_points, hundredths) == DECIMAL_OK)
+    struct strbuf form = STRBUF_INIT;
+    bool ok = score_parse(raw, max_points, hundredths) == DECIMAL_OK;
+
+    /* Lenient: full-width digits and the like, then the same check. */
+    if (!ok && mode != VALUE_STRICT && value_parse_number(raw, false, &form) == VALUE_OK)
+        ok = score_parse(form.buf, max_points, hundredths) == DECIMAL_OK;
+    sb_release(&form);
+    if (ok)
         return 0;
     sb_addf(msg, _("'%s' is not a valid score: write a number from 0 to %d with at most 2 decimals"),
             raw, max_points);
@@ -89,8 +123,13 @@ int value_score(const char *raw, enum value_mode mode, int max_points, int64_t *
 
 int value_hours(const char *raw, enum value_mode mode, int64_t *hundredths, struct strbuf *msg)
 {
-    (void)mode;
-    if (decimal_parse(raw, hundredths) == DECIMAL_OK && *hundredths >= 0)
+    struct strbuf form = STRBUF_INIT;
+    bool ok = decimal_parse(raw, hundredths) == DECIMAL_OK;
+
+    if (!ok && mode != VALUE_STRICT && value_parse_number(raw, false, &form) == VALUE_OK)
+        ok = decimal_parse(form.buf, hundredths) == DECIMAL_OK;
+    sb_release(&form);
+    if (ok && *hundredths >= 0)
         return 0;
     sb_addf(msg, _("'%s' is not a valid number of hours: write a number of at least 0 with at most 2 decimals, for example 1.5"), raw);
     return -1;
@@ -132,7 +171,9 @@ int value_decimal(const char *raw, enum value_mode mode, struct strbuf *form, st
     const char *p = raw;
     size_t int_digits = 0, frac_digits = 0;
 
-    (void)mode;
+    /* Lenient: 1,234.5, full-width digits, 12.5% (0.125). */
+    if (mode != VALUE_STRICT && value_parse_number(raw, true, form) == VALUE_OK)
+        return 0;
     if (*p == '-')
         p++;
     while (*p >= '0' && *p <= '9') {

@@ -19,8 +19,10 @@
 #include "util/tz.h"
 
 enum value_mode {
-    VALUE_STRICT,  /* canonical files */
-    VALUE_LENIENT, /* foreign files */
+    VALUE_STRICT,      /* canonical files */
+    VALUE_LENIENT,     /* foreign files; ambiguous day/month orders refused */
+    VALUE_LENIENT_DMY, /* foreign files, 05/03/2024 is 5 March */
+    VALUE_LENIENT_MDY, /* foreign files, 05/03/2024 is 3 May */
 };
 
 /* Text columns hold at most this many bytes of a canonical form (dates,

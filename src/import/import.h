@@ -15,6 +15,7 @@
 
 #include "db/db.h"
 #include "readers/source.h"
+#include "readers/values.h"
 
 /* Results of import_run besides -1 (an internal failure, message in err). */
 enum import_status {
@@ -37,6 +38,12 @@ struct import_options {
     bool dry_run;
     /* How sources are read (encoding, delimiter, sheet). */
     struct source_options source;
+    /* Day/month order of foreign dates such as 05/03/2024 (--date-order);
+     * DATE_ORDER_NONE accepts only unambiguous ones. */
+    enum date_order date_order;
+    /* A mapping file (--map, src/mapping/): the one path is the folder or
+     * workbook holding its sources, and its targets are the run's files. */
+    const char *map_path;
     /* Called every few thousand rows read, and once at the end; may be
      * NULL. rows counts the data rows read so far in the whole run. */
     void (*progress)(void *ctx, long rows);

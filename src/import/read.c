@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "import/run.h"
+#include "mapping/mapping.h"
+#include "readers/aliases.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -38,8 +40,23 @@ static char *trim_copy(const char *s)
     return xstrndup(s, n);
 }
 
-/* Maps the header's columns onto the entity's fields. Unknown columns are
- * warnings; a repeated or missing required column fails the file. */
+/* The lenient mode of the run's date order. */
+static enum value_mode lenient_mode(const struct import_run *run)
+{
+    switch (run->opts->date_order) {
+    case DATE_ORDER_DMY:
+        return VALUE_LENIENT_DMY;
+    case DATE_ORDER_MDY:
+        return VALUE_LENIENT_MDY;
+    default:
+        return VALUE_LENIENT;
+    }
+}
+
+/* Maps the header's columns onto the entity's fields: by canonical name,
+ * else through the alias table (which makes the file foreign, its values
+ * read leniently). Unknown columns are warnings; a repeated or missing
+ * required column fails the file. */
 static void map_header(struct import_run *run, struct import_file *f,
                        const struct source_record *rec)
 {
@@ -60,8 +77,19 @@ static void map_header(struct import_run *run, struct import_file *f,
             if (!strcasecmp(e->fields[i].name, name))
                 break;
         if (i == e->nfields) {
-            run_warning(run, _("%s: column '%s' is not a column of %s and is ignored"), f->path,
-                        rec->fields[c], e->file);
+            const char *alias = alias_lookup(e->name, rec->fields[c]);
+
+            for (i = 0; alias && i < e->nfields; i++)
+                if (!strcmp(e->fields[i].name, alias))
+                    break;
+            if (alias && i < e->nfields)
+                f->mode = lenient_mode(run);
+            else
+                i = e->nfields;
+        }
+        if (i == e->nfields) {
+            run_warning(run, _("%s: column '%s' is not a column of %s and is ignored"),
+                        f->source ? f->source : f->path, rec->fields[c], e->file);
         } else if (f->field_source[i] >= 0) {
             sb_setf(&msg, _("column '%s' appears twice (columns %d and %zu): remove one of them"),
                     e->fields[i].name, f->field_source[i] + 1, c + 1);
@@ -94,6 +122,10 @@ static size_t add_row(struct import_file *f, long line)
     XGROW(f->cells, f->cells_alloc, f->nrows * ncols);
     f->lines[row] = line;
     f->states[row] = 0;
+    if (f->target) {
+        f->row_sources = xrealloc(f->row_sources, f->rows_alloc * sizeof(*f->row_sources));
+        f->row_sources[row] = f->cur_source;
+    }
     for (size_t c = 0; c < ncols; c++)
         f->cells[row * ncols + c] = f->layout.cols[c].integer ? CELL_INT_NULL : 0;
     return row;
@@ -170,7 +202,7 @@ static void read_row(struct import_run *run, struct import_file *f,
         size_t col = table_source_column(&f->layout, i);
 
         sb_reset(&msg);
-        if (field_convert(fd, raw, VALUE_STRICT, run->tz, v, &msg)) {
+        if (field_convert(fd, raw, f->mode, run->tz, v, &msg)) {
             run_error(run, f, row, rec->line, (int)i, raw, -1, msg.buf);
             if (fd->flags & FF_KEY)
                 key_ok = false;
@@ -195,23 +227,49 @@ static void read_row(struct import_run *run, struct import_file *f,
     check_duplicate(run, f, row, key);
 }
 
+/* The next record of the file's source, or of its mapping target's
+ * SELECT (which also names the record's source). As source_next. */
+static int next_record(struct import_file *f, struct source *src, struct mapping_rows *mr,
+                       struct source_record **rec, struct strbuf *msg)
+{
+    if (mr)
+        return mapping_rows_next(mr, rec, &f->cur_source, msg);
+    return source_next(src, rec, msg);
+}
+
 int read_import_file(struct import_run *run, struct import_file *f, struct strbuf *err)
 {
     struct field_value v = FIELD_VALUE_INIT;
     struct strbuf msg = STRBUF_INIT, key = STRBUF_INIT;
     struct source_record *rec;
-    struct source *src;
+    struct source *src = NULL;
+    struct mapping_rows *mr = NULL;
     int rc;
 
     (void)err;
-    src = source_open(f->path, &run->opts->source, &msg);
-    if (!src) {
-        run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
-        goto out;
+    if (f->target) {
+        /* A mapping's SELECT yields canonical names and foreign values. */
+        mr = mapping_rows_open(f->target, &msg);
+        f->mode = lenient_mode(run);
+        if (!mr) {
+            run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+            goto out;
+        }
+    } else {
+        src = source_open(f->path, &run->opts->source, &msg);
+        if (!src) {
+            run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+            goto out;
+        }
+        /* A workbook names its sheet ("path#sheet"); its cells are foreign. */
+        if (strcmp(source_name(src), f->path))
+            f->source = xstrdup(source_name(src));
+        if (f->source || run->opts->date_order != DATE_ORDER_NONE)
+            f->mode = lenient_mode(run);
     }
 
     /* The header row. */
-    rc = source_next(src, &rec, &msg);
+    rc = next_record(f, src, mr, &rec, &msg);
     if (rc == 0) {
         run_error(run, f, (size_t)-1, 0, -1, NULL, -1,
                   _("the file is empty: it needs a header row with the column names"));
@@ -224,7 +282,7 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
         goto out;
 
     /* The rows. */
-    while ((rc = source_next(src, &rec, &msg)) == 1) {
+    while ((rc = next_record(f, src, mr, &rec, &msg)) == 1) {
         read_row(run, f, rec, &v, &key);
         run->rows_read++;
         if (run->opts->progress && run->rows_read % PROGRESS_EVERY == 0)
@@ -234,13 +292,14 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
         goto out;
 
 read_failed:
-    run_error(run, f, (size_t)-1, source_error_line(src), -1, NULL, source_error_offset(src),
-              msg.buf);
+    run_error(run, f, (size_t)-1, src ? source_error_line(src) : 0, -1, NULL,
+              src ? source_error_offset(src) : -1, msg.buf);
 out:
     /* Duplicates are only looked for within one file, so the key map can
      * go now; references use their own key sets. */
     strmap_release(&f->keys);
     source_close(src);
+    mapping_rows_close(mr);
     field_value_release(&v);
     sb_release(&msg);
     sb_release(&key);

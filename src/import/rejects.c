@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "import/run.h"
+#include "mapping/mapping.h"
 #include "util/csv.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -67,14 +68,21 @@ static int write_file_rejects(struct import_run *run, const struct import_file *
     const char **values = xcalloc(ncolumns, sizeof(*values));
     char **reasons = reasons_by_row(f);
     struct source_record *rec;
-    struct source *src = source_open(f->path, &run->opts->source, err);
+    /* The rows are read again: from the file, or from the mapping's SELECT. */
+    struct source *src = f->target ? NULL : source_open(f->path, &run->opts->source, err);
+    struct mapping_rows *mr = f->target ? mapping_rows_open(f->target, err) : NULL;
+    const char *row_source = NULL;
     size_t row = 0;
     int rc = -1;
     char num[32];
 
-    if (!src || source_next(src, &rec, err) != 1)
+    if (!src && !mr)
         goto out;
-    while (source_next(src, &rec, err) == 1 && row < f->nrows) {
+    if ((mr ? mapping_rows_next(mr, &rec, &row_source, err) : source_next(src, &rec, err)) != 1)
+        goto out;
+    while ((mr ? mapping_rows_next(mr, &rec, &row_source, err) : source_next(src, &rec, err)) ==
+               1 &&
+           row < f->nrows) {
         if (f->states[row] & ROW_REJECTED) {
             for (size_t c = 0; c < ncolumns; c++)
                 values[c] = "";
@@ -87,7 +95,8 @@ static int write_file_rejects(struct import_run *run, const struct import_file *
                 sb_addch(&line, ',');
             }
             snprintf(num, sizeof(num), "%ld", f->lines[row]);
-            csv_write_field(&line, f->path, ',');
+            csv_write_field(&line,
+                            row_source ? row_source : f->source ? f->source : f->path, ',');
             sb_addf(&line, ",%s,", num);
             csv_write_field(&line, reasons[row] ? reasons[row] : "", ',');
             sb_addch(&line, '\n');
@@ -98,6 +107,7 @@ static int write_file_rejects(struct import_run *run, const struct import_file *
     rc = 0;
 out:
     source_close(src);
+    mapping_rows_close(mr);
     for (size_t i = 0; i < f->nrows; i++)
         free(reasons[i]);
     free(reasons);

@@ -15,6 +15,7 @@
 
 #include "import/batches.h"
 #include "import/run.h"
+#include "mapping/mapping.h"
 #include "metrics/rollup.h"
 #include "store/events.h"
 #include "util/i18n.h"
@@ -33,8 +34,12 @@ void run_error(struct import_run *run, struct import_file *f, size_t row, long l
     }
     f->error_count++;
     if (f->error_count <= IMPORT_MAX_LISTED_ERRORS) {
+        const char *source = f->source ? f->source : f->path;
+
+        if (f->row_sources && row != (size_t)-1 && f->row_sources[row])
+            source = f->row_sources[row];
         e = json_object();
-        json_object_set_new(e, "source", json_string(f->path));
+        json_object_set_new(e, "source", json_string(source));
         json_object_set_new(e, "line", line > 0 ? json_integer(line) : json_null());
         json_object_set_new(e, "column", column ? json_string(column) : json_null());
         json_object_set_new(e, "field", field ? json_string(field) : json_null());
@@ -74,8 +79,8 @@ void run_warning(struct import_run *run, const char *fmt, ...)
     sb_release(&sb);
 }
 
-static struct import_file *add_file(struct import_run *run, const char *path,
-                                    const struct entity_def *e)
+struct import_file *run_add_file(struct import_run *run, const char *path,
+                                 const struct entity_def *e)
 {
     struct import_file *f = xcalloc(1, sizeof(*f));
 
@@ -97,6 +102,9 @@ static void free_file(struct import_file *f)
         free(f->reasons[i].message);
     free(f->reasons);
     free(f->headers);
+    free(f->source);
+    free(f->hash_path);
+    free(f->row_sources);
     free(f->lines);
     free(f->states);
     free(f->cells);
@@ -124,7 +132,7 @@ static void add_folder(struct import_run *run, const char *dir)
     DIR *dp = opendir(dir);
 
     if (!dp) {
-        struct import_file *f = add_file(run, dir, NULL);
+        struct import_file *f = run_add_file(run, dir, NULL);
 
         sb_setf(&path, _("cannot read the folder: %s"), strerror(errno));
         run_error(run, f, (size_t)-1, 0, -1, NULL, -1, path.buf);
@@ -145,7 +153,7 @@ static void add_folder(struct import_run *run, const char *dir)
 
         sb_setf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
         if (e && stat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
-            add_file(run, path.buf, e);
+            run_add_file(run, path.buf, e);
         else
             run_warning(run, _("%s is not a file of the canonical data set and is ignored"),
                         path.buf);
@@ -168,7 +176,7 @@ static void add_path(struct import_run *run, const char *path)
         return;
     }
     e = run->opts->kind ? entity_by_name(run->opts->kind) : entity_by_file(base ? base + 1 : path);
-    f = add_file(run, path, e);
+    f = run_add_file(run, path, e);
     if (!e)
         run_error(run, f, (size_t)-1, 0, -1, NULL, -1,
                   _("cannot tell which data this file holds: name it after its entity (for example orders.csv) or give --kind"));
@@ -185,7 +193,7 @@ static int hash_file(struct import_file *f)
     unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    FILE *fp = fopen(f->path, "rb");
+    FILE *fp = fopen(f->hash_path ? f->hash_path : f->path, "rb");
     size_t n;
     int rc = -1;
 
@@ -317,8 +325,13 @@ int run_read(struct import_run *run, struct db *db, const struct import_options 
         return -1;
 
     /* Read every file; then units and references across all of them. */
-    for (size_t i = 0; i < npaths; i++)
-        add_path(run, paths[i]);
+    if (opts->map_path) {
+        if (mapping_add_targets(run, paths, npaths, err))
+            return -1;
+    } else {
+        for (size_t i = 0; i < npaths; i++)
+            add_path(run, paths[i]);
+    }
     for (size_t i = 0; i < run->nfiles; i++) {
         struct import_file *f = run->files[i];
 
@@ -352,6 +365,7 @@ void run_release(struct import_run *run)
     free(run->new_units);
     free(run->files);
     json_decref(run->warnings);
+    mapping_free(run->mapping);
     if (run->tz)
         tz_close(run->tz);
 }

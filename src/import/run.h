@@ -32,8 +32,22 @@ struct row_reason {
     char *message;
 };
 
+struct mapping;
+struct mapping_target;
+
 struct import_file {
     char *path;
+    char *source;    /* how errors name it: the path, or "path#sheet" */
+    char *hash_path; /* the file whose SHA-256 is recorded; NULL: path */
+    /* Strict for canonical files; lenient (with the run's date order)
+     * when a header needed the alias table, for workbooks and for the
+     * rows of a mapping. */
+    enum value_mode mode;
+    /* With a mapping: the target whose SELECT yields the rows, and for
+     * each row the name of the source it came from (or NULL). */
+    struct mapping_target *target;
+    const char **row_sources;
+    const char *cur_source; /* the source of the row being read */
     const struct entity_def *entity; /* NULL when the file name names no entity */
     struct table_layout layout;
     char sha256[65];
@@ -72,6 +86,7 @@ struct import_run {
     size_t nfiles;
     json_t *warnings;
     long rows_read;
+    struct mapping *mapping; /* with --map: the loaded mapping */
 
     struct new_unit *new_units; /* units created from unit paths */
     size_t nnew_units, new_units_alloc;
@@ -91,6 +106,10 @@ static inline int64_t *row_cells(const struct import_file *f, size_t row)
 {
     return f->cells + row * f->layout.ncols;
 }
+
+/* Adds a file of entity e (NULL: none could be told) to the run. */
+struct import_file *run_add_file(struct import_run *run, const char *path,
+                                 const struct entity_def *e);
 
 /* Records an error of file f; row is the row index or (size_t)-1 for the
  * whole file. field_index -1: no particular field. The row is rejected,
