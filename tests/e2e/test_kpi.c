@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "support.h"
+#include "util/tz.h"
 
 static const char org_units_csv[] = "unit_id,name,parent_id,kind,manager_id\n"
                                     "HQ,总部,,company,\n"
@@ -692,6 +693,22 @@ static void unknown_scope_fails(void **state)
     run_result_free(&missing);
 }
 
+static void default_as_of_is_today(void **state)
+{
+    struct fixture *f = *state;
+    struct tz *tz = tz_open("Asia/Shanghai");
+    char today[DATE_BUFSIZE];
+    json_t *c;
+
+    date_format(tz_today(tz), today);
+    tz_close(tz);
+    c = run_cairn_json(NULL, ARGS("--db", f->db, "kpi", "--period", "2024-Q1", "--format", "json"),
+                       0);
+    /* NOTE: fails if the test runs across midnight in Shanghai. */
+    assert_string_equal(json_string_value(json_object_get(c, "as_of")), today);
+    json_decref(c);
+}
+
 static void set_time_zone(const char *db, const char *zone)
 {
     struct run_result r = run_cairn(NULL, NULL, ARGS("--db", db, "config", "company.timezone", zone));
@@ -740,6 +757,7 @@ int main(void)
         cmocka_unit_test(table_output),
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(unknown_scope_fails),
+        cmocka_unit_test(default_as_of_is_today),
         cmocka_unit_test(time_zone_change_moves_orders),
     };
 
