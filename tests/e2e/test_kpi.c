@@ -3,7 +3,7 @@
  * with the real "cairn import". Every expected value is worked out by
  * hand in the comment beside its assertion.
  *
- * The company (P = 2024-Q1 unless a test says otherwise):
+ * The company (P = 2024-Q1 unless a test names another period):
  *   HQ (company) -> R1 (region) -> T1, T2 (teams); HQ -> T3 (team).
  *   E1, E10, E9 in T1; E2 in T1 until 2024-03-15, then T2 (assignments);
  *   E3 (temporary, hired 2024-01-31, the last day of a month), E4 (left
