@@ -300,6 +300,16 @@ static const char *const migrations[] = {
     "CREATE INDEX rollup_customer_latest_survey_day ON rollup_customer_latest_survey(day);"
     "CREATE INDEX rollup_customer_survey_day_customer ON rollup_customer_survey_day(ckey, day);"
     "UPDATE meta SET value = '1' WHERE key = 'rollups_stale';",
+
+    /* Version 8: stored prediction models (src/models), one row per model
+     * name. params is the fitted model as JSON (for the logistic
+     * regression: features, imputation medians, means, standard
+     * deviations and coefficients); evaluation is the JSON of its
+     * held-out evaluation, or NULL when the data had too few leavers;
+     * as_of is the data's last day (YYYY-MM-DD) and trained_at UTC. */
+    "CREATE TABLE models ("
+    "  name TEXT PRIMARY KEY, learner TEXT NOT NULL, as_of TEXT NOT NULL,"
+    "  trained_at TEXT NOT NULL, params TEXT NOT NULL, evaluation TEXT);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
