@@ -6,7 +6,9 @@
  *   cairn_date(text [, 'ymd'|'dmy'|'mdy'])  2024/3/5 -> 2024-03-05
  *   cairn_money(text)      ¥1,234.5 -> 1234.50; 1.2万 -> 12000.00
  *   cairn_wan(text)        an amount given in 万 yuan: 1.2 -> 12000.00
- *   cairn_fen(text)        an amount as integer fen, for exact sums
+ *   cairn_fen(text [, 'round'])  an amount as integer fen, for exact sums;
+ *                          with 'round', more decimals are rounded half
+ *                          away from zero (129.696 -> 12970)
  *   cairn_yuan(integer)    fen back to yuan text: 123450 -> 1234.50
  *   cairn_number(text)     1,234.500 -> 1234.5; 12.5% -> 0.125
  *   cairn_width(text)      full-width forms folded to ASCII
@@ -107,19 +109,57 @@ static void fn_wan(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     money_result(ctx, argv[0], true);
 }
 
+/* Rounds a canonical decimal ("-129.696") to fen, half away from zero;
+ * returns a value_error. */
+static int round_fen(const char *s, int64_t *fen)
+{
+    struct strbuf form = STRBUF_INIT;
+    const char *p;
+    int64_t v = 0;
+    bool negative;
+    int rc = value_parse_number(s, false, &form);
+
+    if (rc != VALUE_OK)
+        goto out;
+    p = form.buf;
+    negative = *p == '-';
+    p += negative;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (DECIMAL_MAX_HUNDREDTHS / 100) * 10) {
+            rc = VALUE_RANGE;
+            goto out;
+        }
+        v = v * 10 + (*p - '0');
+    }
+    v *= 100;
+    if (*p == '.')
+        p++;
+    for (int i = 0; i < 2; i++)
+        v += (*p >= '0' && *p <= '9' ? *p++ - '0' : 0) * (i ? 1 : 10);
+    if (*p >= '5' && *p <= '9')
+        v++;
+    *fen = negative ? -v : v;
+out:
+    sb_release(&form);
+    return rc;
+}
+
 static void fn_fen(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    const char *s = arg_text(argv[0]);
+    const char *s = arg_text(argv[0]), *how = argc > 1 ? arg_text(argv[1]) : NULL;
     struct strbuf msg = STRBUF_INIT;
     int64_t fen;
     int rc;
 
-    (void)argc;
+    if (how && strcmp(how, "round")) {
+        sqlite3_result_error(ctx, _("cairn_fen: the second argument can only be 'round'"), -1);
+        return;
+    }
     if (!s) {
         sqlite3_result_null(ctx);
         return;
     }
-    rc = value_parse_money(s, &fen);
+    rc = how ? round_fen(s, &fen) : value_parse_money(s, &fen);
     if (rc == VALUE_OK) {
         sqlite3_result_int64(ctx, fen);
         return;
@@ -247,7 +287,8 @@ int functions_register(sqlite3 *db, struct strbuf *err)
     } fns[] = {
         {"cairn_date", 1, fn_date},      {"cairn_date", 2, fn_date},
         {"cairn_money", 1, fn_money},    {"cairn_wan", 1, fn_wan},
-        {"cairn_fen", 1, fn_fen},        {"cairn_yuan", 1, fn_yuan},
+        {"cairn_fen", 1, fn_fen},        {"cairn_fen", 2, fn_fen},
+        {"cairn_yuan", 1, fn_yuan},
         {"cairn_number", 1, fn_number},  {"cairn_width", 1, fn_width},
         {"cairn_null_if", -1, fn_null_if}, {"cairn_map", -1, fn_map},
     };
