@@ -77,6 +77,23 @@ const struct command commands[] = {
         "                       127.0.0.1:8080)\n"
         "  --no-serve           build the database and exit without serving\n"
         "  --stories FILE       also write the story manifest (JSON) to FILE\n")},
+    {"explain", cmd_explain, N_("Explain the change in sales between two periods"),
+     N_("Usage: cairn explain sales --period P --vs P2 [--scope S] [--as-of YYYY-MM-DD]\n"
+        "                           [--format table|json]\n"
+        "\n"
+        "Splits the change in sales of scope S from period P2 to period P three\n"
+        "ways, each summing exactly (to the fen) to the change: the headcount\n"
+        "effect and the per-capita effect (the symmetric split of average\n"
+        "headcount times sales per head, rounding fen on the per-capita part);\n"
+        "existing and new customers (a customer is new in a period that holds\n"
+        "its first purchase); and one part per child unit plus 'other' for the\n"
+        "rows of S outside its children.\n"
+        "\n"
+        "  --period P           the period explained: YYYY-MM, YYYY-Qn or YYYY\n"
+        "  --vs P2              the period compared against\n"
+        "  --scope S            company (default), unit:ID or employee:ID\n"
+        "  --as-of YYYY-MM-DD   evaluation date (default today, company time)\n"
+        "  --format table|json  output format (default table)\n")},
     {"export", cmd_export, N_("Write the database as a canonical data set"),
      N_("Usage: cairn export DIR\n"
         "\n"

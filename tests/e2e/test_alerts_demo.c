@@ -285,6 +285,67 @@ static void demo_run_records_once(void **state)
     json_decref(again);
 }
 
+static long long fen(json_t *v)
+{
+    assert_true(json_is_number(v));
+    return llround(json_number_value(v) * 100.0);
+}
+
+/* Every split of every explanation sums to the change to the fen, and
+ * from and to are the sales `cairn kpi` reports. */
+static void demo_explain_sums_exactly(void **state)
+{
+    static const char *const scopes[] = {"company", "unit:R1", "unit:HZ", "unit:HZ01",
+                                         "unit:GZ01", "employee:E00008"};
+    static const char *const periods[][2] = {
+        {"2026-11", "2026-10"}, {"2026-Q3", "2025-Q3"}, {"2026", "2025"}, {"2025-02", "2026-02"}};
+    static const char *const splits[] = {"headcount", "customers", "units"};
+    struct fixture *f = *state;
+
+    for (size_t s = 0; s < sizeof(scopes) / sizeof(scopes[0]); s++) {
+        for (size_t p = 0; p < sizeof(periods) / sizeof(periods[0]); p++) {
+            json_t *e = run_cairn_json(NULL,
+                                       ARGS("--db", f->db, "explain", "sales", "--period",
+                                            periods[p][0], "--vs", periods[p][1], "--scope",
+                                            scopes[s], "--as-of", "2026-11-30", "--format",
+                                            "json"),
+                                       0);
+            json_t *to = run_cairn_json(NULL,
+                                        ARGS("--db", f->db, "kpi", "--period", periods[p][0],
+                                             "--scope", scopes[s], "--metrics", "sales",
+                                             "--as-of", "2026-11-30", "--format", "json"),
+                                        0);
+            json_t *from = run_cairn_json(NULL,
+                                          ARGS("--db", f->db, "kpi", "--period", periods[p][1],
+                                               "--scope", scopes[s], "--metrics", "sales",
+                                               "--as-of", "2026-11-30", "--format", "json"),
+                                          0);
+            long long change = fen(json_object_get(e, "change"));
+
+            assert_int_equal(fen(json_object_get(e, "to")),
+                             fen(json_object_get(json_object_get(to, "metrics"), "sales")));
+            assert_int_equal(fen(json_object_get(e, "from")),
+                             fen(json_object_get(json_object_get(from, "metrics"), "sales")));
+            assert_int_equal(change,
+                             fen(json_object_get(e, "to")) - fen(json_object_get(e, "from")));
+            for (size_t k = 0; k < 3; k++) {
+                json_t *parts = json_object_get(json_object_get(e, "splits"), splits[k]);
+                long long sum = 0;
+
+                assert_true(json_array_size(parts) >= 1);
+                for (size_t i = 0; i < json_array_size(parts); i++)
+                    sum += fen(json_object_get(json_array_get(parts, i), "value"));
+                if (sum != change)
+                    fail_msg("%s %s vs %s, split %s: parts sum to %lld fen, change %lld",
+                             scopes[s], periods[p][0], periods[p][1], splits[k], sum, change);
+            }
+            json_decref(e);
+            json_decref(to);
+            json_decref(from);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +355,7 @@ int main(void)
         cmocka_unit_test(demo_scope_errors),
         cmocka_unit_test(demo_table_in_english_and_chinese),
         cmocka_unit_test(demo_run_records_once),
+        cmocka_unit_test(demo_explain_sums_exactly),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
