@@ -72,7 +72,7 @@ void delivery_message_set_lang(struct delivery_message *msg, const char *lang);
 void delivery_message_add_recipient(struct delivery_message *msg, const char *address);
 void delivery_message_set_key(struct delivery_message *msg, const char *key, const char *day);
 
-/* What happened on one channel. */
+/* The outcome of one message on one channel. */
 enum delivery_status {
     DELIVERY_NOT_CONFIGURED, /* setting empty, or no recipients for e-mail */
     DELIVERY_SENT,

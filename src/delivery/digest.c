@@ -107,20 +107,24 @@ static bool has_recipient(const struct queued *row, const char *address)
 }
 
 /* Lists the warnings of rows that address receives (all with NULL). */
-static void add_digest_lines(struct delivery_message *msg, const struct queued *rows, size_t n,
-                             const char *address)
+static void add_digest_lines(const struct delivery_config *cfg, struct delivery_message *msg,
+                             const struct queued *rows, size_t n, const char *address)
 {
+    struct strbuf link = STRBUF_INIT;
     size_t count = 0;
 
     for (size_t i = 0; i < n; i++) {
         if (address && !has_recipient(&rows[i], address))
             continue;
         count++;
-        if (rows[i].link)
-            delivery_message_add_line(msg, "%zu. %s  %s", count, rows[i].title, rows[i].link);
+        sb_reset(&link);
+        delivery_resolve_link(cfg, rows[i].link, &link);
+        if (link.len)
+            delivery_message_add_line(msg, "%zu. %s  %s", count, rows[i].title, link.buf);
         else
             delivery_message_add_line(msg, "%zu. %s", count, rows[i].title);
     }
+    sb_release(&link);
 }
 
 static size_t count_for(const struct queued *rows, size_t n, const char *address)
@@ -130,6 +134,15 @@ static size_t count_for(const struct queued *rows, size_t n, const char *address
     for (size_t i = 0; i < n; i++)
         count += has_recipient(&rows[i], address);
     return count;
+}
+
+/* Adds a digest's title in the delivery language lang. */
+static void add_title(struct strbuf *out, const char *lang, size_t count, const char *day)
+{
+    char *saved = delivery_lang_push(lang);
+
+    sb_addf(out, _("Cairn: new warnings of %s (%zu)"), day, count);
+    delivery_lang_pop(saved);
 }
 
 /* Sends the digests of one day; returns -1 when any channel failed. */
@@ -154,9 +167,9 @@ static int flush_day(struct db *db, const struct delivery_config *cfg, const cha
     delivery_message_init(&msg);
     delivery_message_set_lang(&msg, cfg->lang);
     delivery_message_set_key(&msg, "digest", day);
-    sb_addf(&text, _("Cairn: %zu new warnings on %s"), n, day);
+    add_title(&text, cfg->lang, n, day);
     delivery_message_set_title(&msg, text.buf);
-    add_digest_lines(&msg, rows, n, NULL);
+    add_digest_lines(cfg, &msg, rows, n, NULL);
     failed |= delivery_send_config(db, cfg, &msg, ROBOT_CHANNELS, NULL, err) != 0;
     delivery_message_release(&msg);
 
@@ -170,10 +183,11 @@ static int flush_day(struct db *db, const struct delivery_config *cfg, const cha
         delivery_message_set_lang(&msg, cfg->lang);
         sb_setf(&text, "digest/%s", address);
         delivery_message_set_key(&msg, text.buf, day);
-        sb_setf(&text, _("Cairn: %zu new warnings on %s"), count_for(rows, n, address), day);
+        sb_reset(&text);
+        add_title(&text, cfg->lang, count_for(rows, n, address), day);
         delivery_message_set_title(&msg, text.buf);
         delivery_message_add_recipient(&msg, address);
-        add_digest_lines(&msg, rows, n, address);
+        add_digest_lines(cfg, &msg, rows, n, address);
         if (delivery_send_config(db, cfg, &msg, 1u << DELIVERY_EMAIL, NULL, err)) {
             sb_addch(err, '\n');
             failed = 1;
@@ -237,14 +251,11 @@ int digest_flush(struct db *db, const struct delivery_config *cfg, const char *t
 int delivery_flush_digest(struct db *db, const char *today, int include_today, struct strbuf *err)
 {
     struct delivery_config cfg;
-    char *saved_lang;
     int rc;
 
     if (delivery_config_load(db, &cfg, err))
         return -1;
-    saved_lang = delivery_lang_push(cfg.lang);
     rc = digest_flush(db, &cfg, today, include_today, err);
-    delivery_lang_pop(saved_lang);
     delivery_config_release(&cfg);
     return rc;
 }

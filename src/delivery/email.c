@@ -18,9 +18,10 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-/* Bytes of UTF-8 per encoded word: 45 bytes are 60 base64 characters, so
- * that "=?UTF-8?B?...?=" stays within RFC 2047's 75. */
-#define WORD_BYTES 45
+/* Bytes of UTF-8 per encoded word: 39 bytes are 52 base64 characters, a
+ * 64-character word, so that even the first line, "Subject: " and a word,
+ * stays within RFC 2047's 76 characters. */
+#define WORD_BYTES 39
 /* Base64 characters per body line (RFC 2045 allows at most 76). */
 #define BODY_LINE 76
 

@@ -40,6 +40,11 @@ int delivery_send_config(struct db *db, const struct delivery_config *cfg,
                          const struct delivery_message *msg, unsigned channels,
                          struct delivery_report *report, struct strbuf *err);
 
+/* Appends link as recipients can open it: an application path
+ * ("/#/alerts/7") is joined to delivery.base_url when that is set. */
+void delivery_resolve_link(const struct delivery_config *cfg, const char *link,
+                           struct strbuf *out);
+
 /* The JSON body of a robot message (WeCom, DingTalk or Feishu); the
  * caller frees the text. */
 char *robot_body(enum delivery_channel channel, const struct delivery_message *msg,

@@ -2,7 +2,6 @@
  * The message model, channel names, per-run settings and the switch of
  * gettext to the delivery language.
  */
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,18 +190,22 @@ void delivery_config_release(struct delivery_config *cfg)
 
 /*
  * gettext picks the catalog from LANGUAGE (i18n_setup keeps LC_MESSAGES
- * at C.UTF-8 so that LANGUAGE is honoured) and caches translations;
- * setting a locale category again makes glibc drop that cache.
+ * at C.UTF-8 so that LANGUAGE is honoured) and caches translations until
+ * _nl_msg_cat_cntr changes; the GNU gettext manual gives this increment
+ * as the way to switch languages in a running program (setlocale to the
+ * locale already set would not do it: glibc returns early).
  * NOTE: the switch is process-wide, so a server thread that translates
- * text while a delivery runs may get the delivery language.
+ * text while a delivery formats a message may get the delivery language.
  */
+extern int _nl_msg_cat_cntr;
+
 char *delivery_lang_push(const char *lang)
 {
     const char *current = getenv("LANGUAGE");
     char *saved = xstrdup(current ? current : "");
 
     setenv("LANGUAGE", lang, 1);
-    setlocale(LC_MESSAGES, "C.UTF-8");
+    ++_nl_msg_cat_cntr;
     return saved;
 }
 
@@ -212,6 +215,6 @@ void delivery_lang_pop(char *saved)
         setenv("LANGUAGE", saved, 1);
     else
         unsetenv("LANGUAGE");
-    setlocale(LC_MESSAGES, "C.UTF-8");
+    ++_nl_msg_cat_cntr;
     free(saved);
 }

@@ -1,15 +1,15 @@
 /*
  * The group robots: WeCom (企业微信), DingTalk (钉钉) and Feishu (飞书)
  * custom robots, each a webhook URL that takes one JSON message per
- * POST and answers HTTP 200 with a JSON status object even when it
- * rejects the message:
- * - WeCom: {"msgtype":"markdown","markdown":{"content":...}}, answer
+ * POST and responds with HTTP 200 and a JSON status object even when
+ * it rejects the message:
+ * - WeCom: {"msgtype":"markdown","markdown":{"content":...}}, response
  *   {"errcode":0,"errmsg":"ok"} on success;
  * - DingTalk: {"msgtype":"markdown","markdown":{"title":...,"text":...}},
- *   answer errcode 0; a robot with a signing secret needs timestamp (Unix
+ *   response errcode 0; a robot with a signing secret needs timestamp (Unix
  *   milliseconds) and sign parameters appended to the URL;
- * - Feishu: {"msg_type":"text","content":{"text":...}}, answer {"code":0}
- *   (older robots answer {"StatusCode":0}).
+ * - Feishu: {"msg_type":"text","content":{"text":...}}, response {"code":0}
+ *   (older robots respond with {"StatusCode":0}).
  * The webhook URLs contain the robot's token, so neither they nor the
  * secret ever appear in a message or in the log.
  */
@@ -29,7 +29,7 @@
  * estimates below their 20 KB request-body limit. */
 #define WECOM_MAX_CONTENT 4096
 #define OTHER_MAX_CONTENT 18000
-/* Bytes of a robot's answer that are kept for parsing and messages. */
+/* Bytes of a robot's response that are kept for parsing and messages. */
 #define MAX_RESPONSE 65536
 
 /* Cuts text to at most max bytes at a UTF-8 character boundary, ending it
@@ -161,7 +161,7 @@ static int robot_url(enum delivery_channel channel, const struct delivery_config
     return 0;
 }
 
-/* Reads the robot's JSON status: 0 when it accepted the message. */
+/* Checks the robot's JSON status: returns 0 when it accepted the message. */
 static int check_robot_answer(enum delivery_channel channel, const struct strbuf *answer,
                               struct attempt_result *res)
 {
@@ -183,7 +183,7 @@ static int check_robot_answer(enum delivery_channel channel, const struct strbuf
         }
     }
     if (!json_is_integer(code)) {
-        sb_addf(&res->error, _("the robot's answer has no status code: %.200s"), sb_str(answer));
+        sb_addf(&res->error, _("the robot's response has no status code: %.200s"), sb_str(answer));
     } else if (json_integer_value(code) != 0) {
         sb_addf(&res->error, _("the robot rejected the message: code %lld, %s"),
                 (long long)json_integer_value(code),
@@ -238,7 +238,7 @@ int robot_attempt(enum delivery_channel channel, const struct delivery_config *c
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->code);
     if (res->code < 200 || res->code > 299) {
         res->retryable = res->code >= 500 || res->code == 429;
-        sb_addf(&res->error, _("the robot answered HTTP %ld: %.200s"), res->code, sb_str(&answer));
+        sb_addf(&res->error, _("the robot responded with HTTP %ld: %.200s"), res->code, sb_str(&answer));
         goto out;
     }
     res->retryable = true;

@@ -124,9 +124,8 @@ out:
     sb_release(&res.error);
 }
 
-/* The link as recipients can open it: an application path ("/alerts/7")
- * is joined to delivery.base_url when that is set. */
-static void resolve_link(const struct delivery_config *cfg, const char *link, struct strbuf *out)
+void delivery_resolve_link(const struct delivery_config *cfg, const char *link,
+                           struct strbuf *out)
 {
     size_t base_len = strlen(cfg->base_url);
 
@@ -153,7 +152,7 @@ int delivery_send_config(struct db *db, const struct delivery_config *cfg,
     delivery_report_init(&local);
     if (!report)
         report = &local;
-    resolve_link(cfg, msg->link, &link);
+    delivery_resolve_link(cfg, msg->link, &link);
 
     for (int ch = 0; ch < DELIVERY_CHANNEL_COUNT; ch++) {
         outcome = &report->channel[ch];

@@ -275,36 +275,51 @@ out:
     return rc;
 }
 
+/* Formats one warning, then queues it for the digest or sends it. A
+ * failed send is added to failures (one line each); returns -1 only when
+ * the warning could not be formatted, queued or logged. */
+static int deliver_one(struct db *db, const struct delivery_config *cfg,
+                       const struct delivery_warning *w, const char *today,
+                       struct strbuf *failures, struct strbuf *err)
+{
+    struct delivery_message msg;
+    struct strbuf send_err = STRBUF_INIT;
+    char *saved_lang;
+    int rc;
+
+    /* The text is in the delivery language; messages to the user are not. */
+    delivery_message_init(&msg);
+    delivery_message_set_lang(&msg, cfg->lang);
+    saved_lang = delivery_lang_push(cfg->lang);
+    rc = warning_format(db, w, today, &msg, err);
+    delivery_lang_pop(saved_lang);
+    if (rc)
+        goto out;
+
+    if (cfg->digest) {
+        rc = digest_queue(db, &msg, err);
+    } else if (delivery_send_config(db, cfg, &msg, DELIVERY_ALL_CHANNELS, NULL, &send_err)) {
+        sb_addf(failures, "%s\n", sb_str(&send_err));
+    }
+out:
+    delivery_message_release(&msg);
+    sb_release(&send_err);
+    return rc;
+}
+
 int alerts_deliver_new(struct db *db, const char *today, const struct delivery_warning *warnings,
                        size_t nwarnings, struct strbuf *err)
 {
     struct delivery_config cfg;
-    struct delivery_message msg;
     struct strbuf failures = STRBUF_INIT;
-    char *saved_lang;
     int rc = -1;
 
     if (delivery_config_load(db, &cfg, err))
         return -1;
-    saved_lang = delivery_lang_push(cfg.lang);
 
-    for (size_t i = 0; i < nwarnings; i++) {
-        delivery_message_init(&msg);
-        delivery_message_set_lang(&msg, cfg.lang);
-        if (warning_format(db, &warnings[i], today, &msg, err)) {
-            delivery_message_release(&msg);
+    for (size_t i = 0; i < nwarnings; i++)
+        if (deliver_one(db, &cfg, &warnings[i], today, &failures, err))
             goto out;
-        }
-        if (cfg.digest) {
-            if (digest_queue(db, &msg, err)) {
-                delivery_message_release(&msg);
-                goto out;
-            }
-        } else if (delivery_send_config(db, &cfg, &msg, DELIVERY_ALL_CHANNELS, NULL, &failures)) {
-            sb_addch(&failures, '\n');
-        }
-        delivery_message_release(&msg);
-    }
     if (cfg.digest && digest_flush(db, &cfg, today, 0, &failures))
         sb_addch(&failures, '\n');
 
@@ -315,7 +330,6 @@ int alerts_deliver_new(struct db *db, const char *today, const struct delivery_w
     }
     rc = 0;
 out:
-    delivery_lang_pop(saved_lang);
     delivery_config_release(&cfg);
     sb_release(&failures);
     return rc;

@@ -1,9 +1,9 @@
 /*
  * End-to-end tests of "cairn deliver test" against local stand-ins for
- * the WeCom, DingTalk and Feishu group robots: the documented JSON shape
- * of each message, DingTalk's signature recomputed here with OpenSSL,
- * retries after a 5xx or a non-zero errcode, none after a 4xx, and the
- * delivery log.
+ * the WeCom, DingTalk and Feishu group robots. They check the documented
+ * JSON shape of each message and DingTalk's signature, recomputed here
+ * with OpenSSL. A 5xx or a non-zero errcode is retried, a 4xx is not, and
+ * the delivery log records the outcome.
  */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -275,7 +275,7 @@ static void attempts_run_out(void **state)
         receiver_script(&f->rx, "/feishu", 503, "busy");
     r = run_cairn(f->dir, NULL, ARGS("--lang", "en", "deliver", "test", "--channel", "feishu"));
     assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.out, "feishu: failed after 3 attempts: the robot answered HTTP 503: busy\n"));
+    assert_non_null(strstr(r.out, "feishu: failed after 3 attempts: the robot responded with HTTP 503: busy\n"));
     run_result_free(&r);
 }
 
@@ -285,7 +285,7 @@ static void feishu_status_forms(void **state)
     json_t *out, *o;
 
     robot_url(f, "delivery.feishu.url", "/feishu");
-    /* Older robots answer StatusCode; a non-zero code is retried. */
+    /* Older robots respond with StatusCode. A non-zero code is retried. */
     receiver_script(&f->rx, "/feishu", 200, "{\"code\":19001,\"msg\":\"param invalid\"}");
     receiver_script(&f->rx, "/feishu", 200, "{\"StatusCode\":0,\"StatusMessage\":\"success\"}");
     out = deliver_test(f, "feishu", 0);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -60,7 +61,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         return MHD_YES;
     }
 
-    /* The whole request is in: record it and pick the answer. */
+    /* The whole request has arrived, so record it and pick the response. */
     snprintf(body, sizeof(body), "%s",
              !strcmp(url, "/feishu") ? "{\"code\":0,\"msg\":\"success\"}"
                                      : "{\"errcode\":0,\"errmsg\":\"ok\"}");
@@ -207,7 +208,10 @@ void smtp_sink_start(struct smtp_sink *s)
     int status;
 
     assert_int_equal(access("/usr/bin/python3", X_OK), 0);
-    s->maildir = make_temp_dir();
+    /* aiosmtpd's Mailbox creates the Maildir's subfolders only when the
+     * folder itself does not exist yet. */
+    s->root = make_temp_dir();
+    s->maildir = path_join(s->root, "maildir");
     s->port = free_port();
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
     s->pid = fork();
@@ -235,9 +239,14 @@ void smtp_sink_stop(struct smtp_sink *s)
 {
     int status;
 
+    /* A sink already stopped has pid 0, and kill(0) would signal the
+     * whole process group. */
+    if (s->pid <= 0)
+        return;
     kill(s->pid, SIGTERM);
     waitpid(s->pid, &status, 0);
-    remove_tree(s->maildir);
+    remove_tree(s->root);
+    free(s->root);
     free(s->maildir);
     memset(s, 0, sizeof(*s));
 }
@@ -277,4 +286,108 @@ size_t smtp_sink_messages(const struct smtp_sink *s, char ***out)
     free(dir);
     *out = names;
     return n;
+}
+
+char *mail_header(const char *message, const char *name)
+{
+    size_t nlen = strlen(name), len = 0;
+    const char *line = message, *end;
+    char *value = NULL;
+
+    while (*line && *line != '\r' && *line != '\n') {
+        end = strchr(line, '\n');
+        if (!end)
+            end = line + strlen(line);
+        if (!strncasecmp(line, name, nlen) && line[nlen] == ':') {
+            const char *p = line + nlen + 1;
+
+            value = malloc(strlen(message) + 1);
+            /* The first line, then continuation lines (leading blank). */
+            for (;;) {
+                while (*p == ' ' || *p == '\t')
+                    p++;
+                while (p < end && *p != '\r')
+                    value[len++] = *p++;
+                if (*end != '\n' || (end[1] != ' ' && end[1] != '\t'))
+                    break;
+                value[len++] = ' ';
+                p = end + 1;
+                end = strchr(p, '\n');
+                if (!end)
+                    end = p + strlen(p);
+            }
+            value[len] = '\0';
+            return value;
+        }
+        line = *end ? end + 1 : end;
+    }
+    return NULL;
+}
+
+/* Decodes base64 text, ignoring line breaks; returns the byte count. */
+static size_t decode_base64(const char *text, size_t n, unsigned char *out)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned bits = 0, nbits = 0;
+    size_t len = 0;
+    const char *pos;
+
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '=' || text[i] == '\r' || text[i] == '\n')
+            continue;
+        pos = strchr(alphabet, text[i]);
+        assert_non_null(pos);
+        bits = (bits << 6) | (unsigned)(pos - alphabet);
+        nbits += 6;
+        if (nbits >= 8) {
+            nbits -= 8;
+            out[len++] = (unsigned char)(bits >> nbits);
+            bits &= (1u << nbits) - 1;
+        }
+    }
+    return len;
+}
+
+char *mail_decode_words(const char *value)
+{
+    char *out = malloc(strlen(value) + 1);
+    const char *p = value, *start, *stop, *next;
+    size_t len = 0;
+
+    while (*p) {
+        if (!strncmp(p, "=?UTF-8?B?", 10) || !strncmp(p, "=?utf-8?b?", 10)) {
+            start = p + 10;
+            stop = strstr(start, "?=");
+            assert_non_null(stop);
+            len += decode_base64(start, (size_t)(stop - start), (unsigned char *)out + len);
+            p = stop + 2;
+            /* Blanks between two encoded words are not part of the text. */
+            next = p + strspn(p, " \t");
+            if (!strncasecmp(next, "=?UTF-8?B?", 10))
+                p = next;
+            continue;
+        }
+        out[len++] = *p++;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+char *mail_body_base64(const char *message)
+{
+    const char *body = strstr(message, "\r\n\r\n");
+    char *out;
+    size_t len;
+
+    if (body) {
+        body += 4;
+    } else {
+        body = strstr(message, "\n\n");
+        assert_non_null(body);
+        body += 2;
+    }
+    out = malloc(strlen(body) + 1);
+    len = decode_base64(body, strlen(body), (unsigned char *)out);
+    out[len] = '\0';
+    return out;
 }

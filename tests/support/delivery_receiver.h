@@ -2,8 +2,8 @@
  * A local stand-in for the WeCom, DingTalk and Feishu robot webhooks and
  * an SMTP server for the delivery tests. The robot receiver is a
  * libmicrohttpd server on 127.0.0.1 (port chosen by the system) running
- * in the test's own process; it records every request and answers from a
- * script of responses, then with {"errcode":0,"errmsg":"ok"} (and
+ * in the test's own process. It records every request and responds from
+ * a script of responses, then with {"errcode":0,"errmsg":"ok"} (and
  * {"code":0,"msg":"success"} on /feishu). The SMTP server is Debian's
  * python3-aiosmtpd writing each message into a Maildir.
  */
@@ -44,7 +44,7 @@ struct receiver {
 void receiver_start(struct receiver *r);
 /* Stops it and frees the recorded requests. */
 void receiver_stop(struct receiver *r);
-/* Answers the next request to path with status and body (in order). */
+/* Queues status and body as the response to the next request to path. */
 void receiver_script(struct receiver *r, const char *path, unsigned status, const char *body);
 /* Number of requests recorded for path. */
 size_t receiver_count(const struct receiver *r, const char *path);
@@ -55,6 +55,7 @@ const struct received_request *receiver_request(const struct receiver *r, const 
 struct smtp_sink {
     pid_t pid;
     int port;
+    char *root;    /* temporary folder holding the Maildir */
     char *maildir; /* messages arrive in maildir/new */
 };
 
@@ -65,5 +66,14 @@ void smtp_sink_stop(struct smtp_sink *s);
 /* The messages received so far, sorted by file name; each a new string.
  * Returns the count. */
 size_t smtp_sink_messages(const struct smtp_sink *s, char ***out);
+
+/* The value of header name in an e-mail message (LF or CRLF line ends),
+ * unfolded; NULL when absent. A new string. */
+char *mail_header(const char *message, const char *name);
+/* Decodes RFC 2047 "B" encoded words (=?UTF-8?B?...?=), joining adjacent
+ * ones, and copies other text. A new string. */
+char *mail_decode_words(const char *value);
+/* The body of a message whose body is base64, decoded. A new string. */
+char *mail_body_base64(const char *message);
 
 #endif
