@@ -166,6 +166,9 @@ const struct command commands[] = {
         "                        [--fold-column COL] [--format text|json]\n"
         "       cairn model bgnbd --calibration-end DATE [--holdout-end DATE]\n"
         "                         [--format text|json]\n"
+        "       cairn model eval attrition [--as-of DATE] [--format text|json]\n"
+        "       cairn model train attrition [--as-of DATE] [--format text|json]\n"
+        "       cairn model score attrition [--as-of DATE] [--format table|json|csv]\n"
         "\n"
         "eval --csv cross-validates a logistic regression and gradient-boosted\n"
         "trees (XGBoost) on any flat table (CSV in UTF-8, GBK or UTF-16, XLSX,\n"
@@ -192,7 +195,15 @@ const struct command commands[] = {
         "and actual repeat purchases after it.\n"
         "\n"
         "  --calibration-end DATE  the last day of the fitting period\n"
-        "  --holdout-end DATE      the last day of the holdout period\n")},
+        "  --holdout-end DATE      the last day of the holdout period\n"
+        "\n"
+        "The attrition model predicts who leaves within 90 days, from tenure,\n"
+        "pay against the same position, employee surveys, sales and leavers\n"
+        "around each employee. eval tests on the employees of DATE - 90 days\n"
+        "(DATE defaults to the last day of the data), trained on earlier\n"
+        "cut-offs only. train fits it on the history and stores it in the\n"
+        "database. score lists every employee employed on DATE, highest risk\n"
+        "first, with the main factors in words.\n")},
     {"reconcile", cmd_reconcile, N_("Compare source files with the database"),
      N_("Usage: cairn reconcile PATH... [--kind ENTITY] [--encoding NAME] [--sheet NAME]\n"
         "                       [--map FILE] [--date-order ORDER] [--format text|json]\n"

@@ -103,8 +103,8 @@ static json_t *calibration_json(const struct calibration_bin *bins)
     return arr;
 }
 
-static json_t *eval_json(const struct eval_request *req, const struct dataset *d,
-                         const struct learner_result *res, int best, size_t positives)
+json_t *evaluation_json(const char *model, const struct dataset *d,
+                        const struct learner_result *res, int nfolds, int best, size_t positives)
 {
     const struct learner_result *top = &res[best];
     json_t *learners = json_array(), *dropped = json_array(), *root;
@@ -112,7 +112,7 @@ static json_t *eval_json(const struct eval_request *req, const struct dataset *d
     for (int l = 0; l < LEARNER_COUNT; l++) {
         json_t *fauc = json_array(), *fpr = json_array();
 
-        for (int f = 0; f < d->nfolds; f++) {
+        for (int f = 0; f < nfolds; f++) {
             json_array_append_new(fauc, number_or_null(res[l].fold_auc[f]));
             json_array_append_new(fpr, number_or_null(res[l].fold_pr_auc[f]));
         }
@@ -129,29 +129,28 @@ static json_t *eval_json(const struct eval_request *req, const struct dataset *d
                                                  "reason", drop_reason_name(d->dropped[i].reason)));
 
     root = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o}",
-                     "model", "csv", "learner", learner_name(top->learner),
+                     "model", model, "learner", learner_name(top->learner),
                      "auc", number_or_null(top->auc), "pr_auc", number_or_null(top->pr_auc),
                      "brier", number_or_null(top->brier),
                      "lift_top10", number_or_null(top->lift_top10),
                      "positives", (json_int_t)positives, "n", (json_int_t)d->n,
                      "calibration", calibration_json(top->calibration), "learners", learners);
     json_object_set_new(root, "calibration_method", json_string("platt"));
-    json_object_set_new(root, "folds", json_integer(d->nfolds));
-    if (req->data.fold_column)
-        json_object_set_new(root, "fold_column", json_string(req->data.fold_column));
-    else
-        json_object_set_new(root, "seed", json_integer((json_int_t)req->seed));
+    json_object_set_new(root, "folds", json_integer(nfolds));
     json_object_set_new(root, "features", json_integer((json_int_t)d->p));
     json_object_set_new(root, "dropped", dropped);
     json_object_set_new(root, "rows_without_label", json_integer((json_int_t)d->rows_without_label));
     return root;
 }
 
-static void eval_print_text(const struct dataset *d, const struct learner_result *res, int best,
-                            size_t positives)
+void evaluation_print(const struct dataset *d, const struct learner_result *res, int nfolds,
+                      int best, size_t positives)
 {
-    printf(_("Cross-validation: %d folds, %zu rows, %zu positive, %zu features\n"),
-           d->nfolds, d->n, positives, d->p);
+    if (nfolds > 1)
+        printf(_("Cross-validation: %d folds, %zu rows, %zu positive, %zu features\n"), nfolds,
+               d->n, positives, d->p);
+    else
+        printf(_("Evaluation on held-out rows: %zu positive, %zu features\n"), positives, d->p);
     if (d->rows_without_label)
         printf(_("Rows without a label (left out): %zu\n"), d->rows_without_label);
     printf("\n%-22s %8s %8s %8s %10s %9s\n", _("learner"), "ROC-AUC", "PR-AUC", "Brier",
@@ -176,6 +175,16 @@ static void eval_print_text(const struct dataset *d, const struct learner_result
         for (size_t i = 0; i < d->ndropped; i++)
             printf("  %s (%s)\n", d->dropped[i].name, drop_reason_text(d->dropped[i].reason));
     }
+}
+
+int best_learner(const struct learner_result *res)
+{
+    int best = 0;
+
+    for (int l = 1; l < LEARNER_COUNT; l++)
+        if (res[l].pr_auc > res[best].pr_auc)
+            best = l;
+    return best;
 }
 
 static int run_eval_csv(const struct eval_request *req)
@@ -205,13 +214,18 @@ static int run_eval_csv(const struct eval_request *req)
 
     for (size_t i = 0; i < d.n; i++)
         positives += (size_t)d.y[i];
-    for (int l = 1; l < LEARNER_COUNT; l++)
-        if (res[l].pr_auc > res[best].pr_auc)
-            best = l;
-    if (strcmp(req->format, "json") == 0)
-        cli_print_json(eval_json(req, &d, res, best, positives));
-    else
-        eval_print_text(&d, res, best, positives);
+    best = best_learner(res);
+    if (strcmp(req->format, "json") == 0) {
+        json_t *root = evaluation_json("csv", &d, res, d.nfolds, best, positives);
+
+        if (req->data.fold_column)
+            json_object_set_new(root, "fold_column", json_string(req->data.fold_column));
+        else
+            json_object_set_new(root, "seed", json_integer((json_int_t)req->seed));
+        cli_print_json(root);
+    } else {
+        evaluation_print(&d, res, d.nfolds, best, positives);
+    }
     for (int l = 0; l < LEARNER_COUNT; l++)
         learner_result_free(&res[l]);
     rc = EXIT_OK;
@@ -298,7 +312,9 @@ static int model_eval(struct cli *cli, int argc, char **argv)
     /* Checks: the CSV form, or a database model (not built yet). */
     if (!req.csv) {
         free_list(req.data.drop);
-        if (optind < argc && (!strcmp(argv[optind], "attrition") || !strcmp(argv[optind], "churn"))) {
+        if (optind < argc && !strcmp(argv[optind], "attrition"))
+            return model_eval_attrition(cli, argc, argv);
+        if (optind < argc && !strcmp(argv[optind], "churn")) {
             cli_error(_("model eval %s on the database is not available yet; use model eval "
                         "--csv FILE --label COLUMN"), argv[optind]);
             return EXIT_FAILED;
@@ -328,7 +344,10 @@ int cmd_model(struct cli *cli, int argc, char **argv)
     if (!strcmp(sub, "bgnbd"))
         return model_bgnbd(cli, argc - 1, argv + 1);
     if (!strcmp(sub, "train") || !strcmp(sub, "score")) {
-        cli_error(_("model %s is not available yet"), sub);
+        if (argc > 2 && !strcmp(argv[2], "attrition"))
+            return !strcmp(sub, "train") ? model_train_attrition(cli, argc - 1, argv + 1)
+                                         : model_score_attrition(cli, argc - 1, argv + 1);
+        cli_error(_("model %s is available for attrition only"), sub);
         return EXIT_FAILED;
     }
     return cli_usage_error(cli, _("unknown subcommand '%s': use eval, bgnbd, train or score"), sub);

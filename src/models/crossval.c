@@ -164,24 +164,61 @@ static int check_folds(const struct dataset *d, struct strbuf *err)
     return 0;
 }
 
+/* Fits learner l on train with Platt scaling from inner folds and writes
+ * the calibrated probability of each test row to p. */
+static int evaluate_split(enum learner l, const struct dataset *d, const size_t *train,
+                          size_t ntrain, const size_t *test, size_t ntest, uint64_t seed,
+                          uint64_t inner_seed, double *p, struct strbuf *err)
+{
+    double *score = xcalloc(ntest ? ntest : 1, sizeof(double));
+    double a, b;
+    int rc = -1;
+
+    if (fit_inner_platt(l, d, train, ntrain, inner_seed, &a, &b, err) < 0 ||
+        fit_score(l, d, train, ntrain, test, ntest, seed, score, err) < 0)
+        goto out;
+    for (size_t i = 0; i < ntest; i++)
+        p[i] = platt_apply(a, b, score[i]);
+    rc = 0;
+
+out:
+    free(score);
+    return rc;
+}
+
+/* Adds the measures of one fold's test rows to the means in r. */
+static void add_fold_measures(struct learner_result *r, int f, int nfolds, const double *p,
+                              const int *ytest, size_t ntest)
+{
+    r->fold_auc[f] = measure_roc_auc(p, ytest, ntest);
+    r->fold_pr_auc[f] = measure_average_precision(p, ytest, ntest);
+    r->auc += r->fold_auc[f] / nfolds;
+    r->pr_auc += r->fold_pr_auc[f] / nfolds;
+    r->brier += measure_brier(p, ytest, ntest) / nfolds;
+    r->lift_top10 += measure_lift_top(p, ytest, ntest, 0.10) / nfolds;
+}
+
+static void learner_result_init(struct learner_result *r, enum learner l, int nfolds, size_t n)
+{
+    memset(r, 0, sizeof(*r));
+    r->learner = l;
+    r->fold_auc = xcalloc((size_t)nfolds, sizeof(double));
+    r->fold_pr_auc = xcalloc((size_t)nfolds, sizeof(double));
+    r->oof = xcalloc(n ? n : 1, sizeof(double));
+}
+
 static int run_learner(enum learner l, const struct dataset *d, uint64_t seed,
                        struct learner_result *r, struct strbuf *err)
 {
     size_t *train = xcalloc(d->n, sizeof(size_t)), *test = xcalloc(d->n, sizeof(size_t));
-    double *score = xcalloc(d->n, sizeof(double)), *p = xcalloc(d->n, sizeof(double));
+    double *p = xcalloc(d->n, sizeof(double));
     int *ytest = xcalloc(d->n, sizeof(int));
     double started = seconds_now();
     int rc = -1;
 
-    memset(r, 0, sizeof(*r));
-    r->learner = l;
-    r->fold_auc = xcalloc((size_t)d->nfolds, sizeof(double));
-    r->fold_pr_auc = xcalloc((size_t)d->nfolds, sizeof(double));
-    r->oof = xcalloc(d->n, sizeof(double));
-
+    learner_result_init(r, l, d->nfolds, d->n);
     for (int f = 0; f < d->nfolds; f++) {
         size_t ntrain = 0, ntest = 0;
-        double a, b;
 
         for (size_t i = 0; i < d->n; i++) {
             if (d->fold[i] == f)
@@ -189,21 +226,14 @@ static int run_learner(enum learner l, const struct dataset *d, uint64_t seed,
             else
                 train[ntrain++] = i;
         }
-        if (fit_inner_platt(l, d, train, ntrain, seed + (uint64_t)f + 1, &a, &b, err) < 0 ||
-            fit_score(l, d, train, ntrain, test, ntest, seed, score, err) < 0)
+        if (evaluate_split(l, d, train, ntrain, test, ntest, seed, seed + (uint64_t)f + 1, p,
+                           err) < 0)
             goto out;
         for (size_t i = 0; i < ntest; i++) {
-            p[i] = platt_apply(a, b, score[i]);
             ytest[i] = d->y[test[i]];
             r->oof[test[i]] = p[i];
         }
-
-        r->fold_auc[f] = measure_roc_auc(p, ytest, ntest);
-        r->fold_pr_auc[f] = measure_average_precision(p, ytest, ntest);
-        r->auc += r->fold_auc[f] / d->nfolds;
-        r->pr_auc += r->fold_pr_auc[f] / d->nfolds;
-        r->brier += measure_brier(p, ytest, ntest) / d->nfolds;
-        r->lift_top10 += measure_lift_top(p, ytest, ntest, 0.10) / d->nfolds;
+        add_fold_measures(r, f, d->nfolds, p, ytest, ntest);
     }
     measure_calibration(r->oof, d->y, d->n, r->calibration);
     r->seconds = seconds_now() - started;
@@ -212,11 +242,45 @@ static int run_learner(enum learner l, const struct dataset *d, uint64_t seed,
 out:
     free(train);
     free(test);
-    free(score);
     free(p);
     free(ytest);
     if (rc < 0)
         learner_result_free(r);
+    return rc;
+}
+
+int holdout_run(const struct dataset *d, const size_t *train, size_t ntrain, const size_t *test,
+                size_t ntest, uint64_t seed, struct learner_result *results, struct strbuf *err)
+{
+    int *ytest = xcalloc(ntest ? ntest : 1, sizeof(int));
+    double *p = xcalloc(ntest ? ntest : 1, sizeof(double));
+    int rc = -1;
+
+    gsl_set_error_handler_off();
+    for (size_t i = 0; i < ntest; i++)
+        ytest[i] = d->y[test[i]];
+    for (int l = 0; l < LEARNER_COUNT; l++) {
+        struct learner_result *r = &results[l];
+        double started = seconds_now();
+
+        learner_result_init(r, (enum learner)l, 1, d->n);
+        if (evaluate_split((enum learner)l, d, train, ntrain, test, ntest, seed, seed + 1, p,
+                           err) < 0) {
+            for (int m = 0; m <= l; m++)
+                learner_result_free(&results[m]);
+            goto out;
+        }
+        for (size_t i = 0; i < ntest; i++)
+            r->oof[test[i]] = p[i];
+        add_fold_measures(r, 0, 1, p, ytest, ntest);
+        measure_calibration(p, ytest, ntest, r->calibration);
+        r->seconds = seconds_now() - started;
+    }
+    rc = 0;
+
+out:
+    free(ytest);
+    free(p);
     return rc;
 }
 

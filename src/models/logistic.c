@@ -168,41 +168,77 @@ out:
     return rc;
 }
 
-int logistic_fit_score(const struct dataset *d, const size_t *train, size_t ntrain,
-                       const size_t *test, size_t ntest, double *score, struct strbuf *err)
+int logistic_fit(const struct dataset *d, const size_t *train, size_t ntrain,
+                 struct logistic_model *model, struct strbuf *err)
 {
     size_t k = d->p + 1;
-    double *median = xcalloc(d->p, sizeof(double)), *mean = xcalloc(d->p, sizeof(double));
-    double *sd = xcalloc(d->p, sizeof(double)), *row = xcalloc(k, sizeof(double));
     gsl_matrix *X = gsl_matrix_alloc(ntrain, k);
     gsl_vector *beta = gsl_vector_alloc(k);
     int *y = xcalloc(ntrain, sizeof(int));
     int rc = -1;
 
-    fit_scaling(d, train, ntrain, median, mean, sd);
+    gsl_set_error_handler_off();   /* errors come back as return codes */
+    model->p = d->p;
+    model->median = xcalloc(d->p + 1, sizeof(double));
+    model->mean = xcalloc(d->p + 1, sizeof(double));
+    model->sd = xcalloc(d->p + 1, sizeof(double));
+    model->beta = xcalloc(k, sizeof(double));
+    fit_scaling(d, train, ntrain, model->median, model->mean, model->sd);
     for (size_t i = 0; i < ntrain; i++) {
-        scaled_row(d, train[i], median, mean, sd, gsl_matrix_ptr(X, i, 0));
+        scaled_row(d, train[i], model->median, model->mean, model->sd, gsl_matrix_ptr(X, i, 0));
         y[i] = d->y[train[i]];
     }
     if (fit_newton(X, y, beta, err) < 0)
         goto out;
-
-    /* The score is the linear predictor (the log-odds). */
-    for (size_t i = 0; i < ntest; i++) {
-        gsl_vector_view v = gsl_vector_view_array(row, k);
-
-        scaled_row(d, test[i], median, mean, sd, row);
-        gsl_blas_ddot(&v.vector, beta, &score[i]);
-    }
+    for (size_t j = 0; j < k; j++)
+        model->beta[j] = gsl_vector_get(beta, j);
     rc = 0;
 
 out:
-    free(median);
-    free(mean);
-    free(sd);
-    free(row);
     free(y);
     gsl_matrix_free(X);
     gsl_vector_free(beta);
+    if (rc < 0)
+        logistic_model_free(model);
     return rc;
+}
+
+double logistic_score(const struct logistic_model *model, const double *x, double *contribution)
+{
+    double z = model->beta[0];
+
+    for (size_t j = 0; j < model->p; j++) {
+        double v = isnan(x[j]) ? model->median[j] : x[j];
+        double term = model->sd[j] > 0.0 ? model->beta[j + 1] * (v - model->mean[j]) / model->sd[j]
+                                         : 0.0;
+
+        if (contribution)
+            contribution[j] = term;
+        z += term;
+    }
+    return z;
+}
+
+void logistic_model_free(struct logistic_model *model)
+{
+    free(model->median);
+    free(model->mean);
+    free(model->sd);
+    free(model->beta);
+    model->median = model->mean = model->sd = model->beta = NULL;
+}
+
+int logistic_fit_score(const struct dataset *d, const size_t *train, size_t ntrain,
+                       const size_t *test, size_t ntest, double *score, struct strbuf *err)
+{
+    struct logistic_model model;
+
+    if (logistic_fit(d, train, ntrain, &model, err) < 0)
+        return -1;
+
+    /* The score is the linear predictor (the log-odds). */
+    for (size_t i = 0; i < ntest; i++)
+        score[i] = logistic_score(&model, &d->x[test[i] * d->p], NULL);
+    logistic_model_free(&model);
+    return 0;
 }

@@ -116,6 +116,21 @@ int xgboost_fit_score(const struct dataset *d, const size_t *train, size_t ntrai
                       const size_t *test, size_t ntest, uint64_t seed, double *score,
                       struct strbuf *err);
 
+/* A fitted logistic regression: the imputation and scaling of each of
+ * the p features and the coefficients (beta[0] the intercept). */
+struct logistic_model {
+    size_t p;
+    double *median, *mean, *sd, *beta;
+};
+
+/* Fits on rows train[0..ntrain) of d; returns 0, or -1 with a message. */
+int logistic_fit(const struct dataset *d, const size_t *train, size_t ntrain,
+                 struct logistic_model *model, struct strbuf *err);
+/* Returns the log-odds of the feature row x (p values, NAN = missing)
+ * and, when contribution is not NULL, each feature's term of it. */
+double logistic_score(const struct logistic_model *model, const double *x, double *contribution);
+void logistic_model_free(struct logistic_model *model);
+
 /* The cross-validated evaluation of one learner. */
 struct learner_result {
     enum learner learner;
@@ -136,6 +151,11 @@ struct learner_result {
 int crossval_run(struct dataset *d, int k, uint64_t seed,
                  struct learner_result *results, struct strbuf *err);
 void learner_result_free(struct learner_result *r);
+
+/* Evaluates each learner on one split: fitted on train, measured on
+ * test, calibrated as crossval_run does. The results have one "fold". */
+int holdout_run(const struct dataset *d, const size_t *train, size_t ntrain, const size_t *test,
+                size_t ntest, uint64_t seed, struct learner_result *results, struct strbuf *err);
 
 /* BG/NBD (Fader, Hardie and Lee 2005). One customer's summary: x repeat
  * purchases, the time of the last one t_x and the age T, in weeks. */

@@ -1,0 +1,199 @@
+/*
+ * "cairn model eval|train|score attrition" on the demo company (small,
+ * seed 1), whose data ends on 2026-11-30. Three planted voluntary leavers
+ * (E00036, E00037 and E00046) leave in November 2026 after months of
+ * falling satisfaction, on salaries below their peers'. Evaluated as of
+ * 2026-11-30, the test cut-off is 2026-09-01: the rows are the employees
+ * employed that day and the positives those who left from 2026-09-02 to
+ * 2026-11-30, both counted here from employees.csv. The planted leavers
+ * must rank at the top.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+struct demo {
+    char *dir, *data, *db;
+    long employed, leavers;   /* on and after the cut-off 2026-09-01 */
+};
+
+static struct demo demo;
+
+/* Counts from employees.csv (no quoted fields): hire_date is field 6 and
+ * leave_date field 7. ISO dates compare as strings. */
+static void count_employees(const char *path)
+{
+    char line[1024];
+    FILE *f = fopen(path, "r");
+    bool header = true;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        char *field[8] = {0}, *p = line;
+
+        line[strcspn(line, "\r\n")] = '\0';
+        if (header) {
+            header = false;
+            continue;
+        }
+        for (int i = 0; i < 8 && p; i++) {
+            field[i] = p;
+            p = strchr(p, ',');
+            if (p)
+                *p++ = '\0';
+        }
+        assert_non_null(field[6]);
+        if (strcmp(field[5], "2026-09-01") > 0)
+            continue;
+        if (*field[6] && strcmp(field[6], "2026-09-01") <= 0)
+            continue;
+        demo.employed++;
+        if (*field[6] && strcmp(field[6], "2026-11-30") <= 0)
+            demo.leavers++;
+    }
+    fclose(f);
+}
+
+static int setup_demo(void **state)
+{
+    struct run_result r;
+    char *employees;
+
+    (void)state;
+    demo.dir = make_temp_dir();
+    demo.data = path_join(demo.dir, "demo");
+    demo.db = path_join(demo.dir, "demo.db");
+    r = run_cairn(demo.dir, NULL, ARGS("demo", "--out", demo.data));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "init"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "import", demo.data));
+    if (r.status != 0)
+        fail_msg("import failed: %s", r.err);
+    run_result_free(&r);
+    employees = path_join(demo.data, "employees.csv");
+    count_employees(employees);
+    free(employees);
+    return 0;
+}
+
+static int teardown_demo(void **state)
+{
+    (void)state;
+    remove_tree(demo.dir);
+    free(demo.dir);
+    free(demo.data);
+    free(demo.db);
+    return 0;
+}
+
+static bool is_planted(const char *id)
+{
+    return !strcmp(id, "E00036") || !strcmp(id, "E00037") || !strcmp(id, "E00046");
+}
+
+static void score_before_training_fails(void **state)
+{
+    struct run_result r;
+
+    (void)state;
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "--lang", "en", "model", "score",
+                                       "attrition"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "model train attrition"));
+    run_result_free(&r);
+}
+
+static void eval_ranks_planted_leavers(void **state)
+{
+    json_t *out;
+
+    (void)state;
+    assert_int_equal(demo.leavers, 3);
+    out = run_cairn_json(demo.dir, ARGS("--db", demo.db, "model", "eval", "attrition", "--as-of",
+                                        "2026-11-30", "--format", "json"), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "model")), "attrition");
+    assert_string_equal(json_string_value(json_object_get(out, "cutoff")), "2026-09-01");
+    assert_int_equal(json_integer_value(json_object_get(out, "n")), demo.employed);
+    assert_int_equal(json_integer_value(json_object_get(out, "positives")), demo.leavers);
+    assert_int_equal(json_array_size(json_object_get(out, "learners")), 2);
+    assert_true(json_integer_value(json_object_get(out, "training_rows")) > demo.employed);
+    assert_true(json_integer_value(json_object_get(out, "training_positives")) > 0);
+    assert_true(json_number_value(json_object_get(out, "auc")) >= 0.9);
+    json_decref(out);
+}
+
+static void train_then_score(void **state)
+{
+    json_t *out, *row;
+    struct run_result r;
+    size_t i;
+
+    (void)state;
+    out = run_cairn_json(demo.dir, ARGS("--db", demo.db, "model", "train", "attrition",
+                                        "--format", "json"), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "learner")), "logistic_regression");
+    assert_true(json_integer_value(json_object_get(out, "positives")) > 0);
+    assert_true(json_is_object(json_object_get(out, "evaluation")));
+    json_decref(out);
+
+    /* On 2026-09-01 the three planted leavers are the three riskiest. */
+    out = run_cairn_json(demo.dir, ARGS("--db", demo.db, "model", "score", "attrition", "--as-of",
+                                        "2026-09-01", "--format", "json"), 0);
+    assert_int_equal(json_array_size(out), demo.employed);
+    json_array_foreach(out, i, row) {
+        const char *id = json_string_value(json_object_get(row, "subject"));
+        double p = json_number_value(json_object_get(row, "probability"));
+
+        assert_true(p > 0.0 && p < 1.0);
+        if (i < 3 && !is_planted(id))
+            fail_msg("rank %zu is %s, not a planted leaver", i + 1, id);
+        if (i == 0)
+            assert_true(json_array_size(json_object_get(row, "factors")) > 0);
+    }
+    json_decref(out);
+
+    /* The factors in Chinese name the falling satisfaction and the pay gap. */
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "--lang", "zh-CN", "model", "score",
+                                       "attrition", "--as-of", "2026-09-01"));
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "E00046"));
+    assert_non_null(strstr(r.out, "\xe6\xbb\xa1\xe6\x84\x8f\xe5\xba\xa6"));   /* 满意度 */
+    assert_non_null(strstr(r.out, "\xe5\x90\x8c\xe5\xb2\x97\xe4\xbd\x8d"));   /* 同岗位 */
+    run_result_free(&r);
+}
+
+static void attrition_usage_errors(void **state)
+{
+    struct run_result r;
+
+    (void)state;
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "model", "eval", "attrition", "--as-of",
+                                       "2026-02-30"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "model", "score", "attrition", "--format",
+                                       "xml"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "model", "score", "attrition", "extra"));
+    assert_int_equal(r.status, 2);
+    run_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(score_before_training_fails),
+        cmocka_unit_test(eval_ranks_planted_leavers),
+        cmocka_unit_test(train_then_score),
+        cmocka_unit_test(attrition_usage_errors),
+    };
+
+    return cmocka_run_group_tests(tests, setup_demo, teardown_demo);
+}
