@@ -20,6 +20,8 @@ void api_alerts_get(struct request *req)
         goto out;
 
     rc = alerts_evaluate(req->db, as_of, scope.buf, &list, &err);
+    if (!rc && alerts_attach_records(req->db, &list, &err))
+        rc = METRICS_FAILED;
     if (rc == METRICS_UNKNOWN_SCOPE) {
         web_error(req, 404, "not_found", N_("No such unit or employee."));
         goto out;

@@ -11,6 +11,7 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/session", api_session_delete, ROUTE_SESSION | ROUTE_API},
     {"GET", "/", page_index, 0},
     {"GET", "/api/v1/alerts", api_alerts_get, ROUTE_SESSION | ROUTE_API},
+    {"GET", "/api/v1/explain", api_explain_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/kpi", api_kpi_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/session", api_session_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/assets/", page_asset, ROUTE_PREFIX},

@@ -121,6 +121,7 @@ const char *web_cookie(const struct request *req, const char *name);
 /* Route handlers, by file. */
 void api_alert_state(struct request *req);
 void api_alerts_get(struct request *req);
+void api_explain_get(struct request *req);
 void api_kpi_get(struct request *req);
 void api_session_create(struct request *req);
 void api_session_get(struct request *req);
