@@ -67,6 +67,36 @@ static void print_outcome(enum delivery_channel ch, const struct delivery_outcom
     }
 }
 
+/* Adds a made-up company warning, formatted as real ones are, so that
+ * the test shows how warnings will read. */
+static int add_sample_warning(struct db *db, const char *today, struct delivery_message *msg,
+                              struct strbuf *err)
+{
+    json_t *figures = json_pack("{s:f, s:f, s:f}", "labor_cost_ratio", 0.3, "labor_cost", 30000.0,
+                                "sales", 100000.0);
+    struct delivery_warning sample = {"labor_cost_high", "company", "company", "", NULL, figures,
+                                      NULL, "test", today};
+    struct delivery_message formatted;
+    char period[8];
+    int rc;
+
+    memcpy(period, today, 7);
+    period[7] = '\0';
+    sample.period = period;
+    delivery_message_init(&formatted);
+    rc = warning_format(db, &sample, today, &formatted, err);
+    if (rc == 0) {
+        delivery_message_add_line(msg, "%s", "");
+        delivery_message_add_line(msg, _("Example of a warning (not a real one):"));
+        delivery_message_add_line(msg, "%s", formatted.title);
+        for (size_t i = 0; i < formatted.nlines; i++)
+            delivery_message_add_line(msg, "%s", formatted.lines[i]);
+    }
+    delivery_message_release(&formatted);
+    json_decref(figures);
+    return rc;
+}
+
 /* Builds the test message in the delivery language. */
 static int build_test_message(struct db *db, const struct deliver_options *opts,
                               struct delivery_message *msg, struct strbuf *err)
@@ -74,7 +104,7 @@ static int build_test_message(struct db *db, const struct deliver_options *opts,
     char *lang = setting_get(db, "delivery.lang", err);
     char *company = setting_get(db, "company.name", err);
     char *from = setting_get(db, "delivery.smtp.from", err);
-    char *saved, now[32];
+    char *saved, now[32], today[16];
     time_t t = time(NULL);
     struct tm tm;
     int rc = -1;
@@ -83,13 +113,17 @@ static int build_test_message(struct db *db, const struct deliver_options *opts,
         goto out;
     gmtime_r(&t, &tm);
     strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S", &tm);
+    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 
     saved = delivery_lang_push(i18n_catalog_for(lang) ? i18n_catalog_for(lang) : "zh_CN");
     delivery_message_set_lang(msg, i18n_catalog_for(lang));
     delivery_message_set_title(msg, _("Cairn test message"));
     delivery_message_add_line(msg, _("This is a test message from Cairn for %s."), company);
     delivery_message_add_line(msg, _("Sent at %s UTC; warnings will arrive in this form."), now);
+    rc = add_sample_warning(db, today, msg, err);
     delivery_lang_pop(saved);
+    if (rc)
+        goto out;
 
     for (size_t i = 0; i < opts->nto; i++)
         delivery_message_add_recipient(msg, opts->to[i]);

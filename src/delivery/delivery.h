@@ -68,7 +68,9 @@ void delivery_message_add_line(struct delivery_message *msg, const char *fmt, ..
     __attribute__((format(printf, 2, 3)));
 void delivery_message_set_link(struct delivery_message *msg, const char *link);
 void delivery_message_set_lang(struct delivery_message *msg, const char *lang);
-/* Adds an address unless the message already has it. */
+/* Adds an address unless the message already has it or it is not a
+ * plain address (one '@', no blanks, control characters, quotes, commas
+ * or angle brackets), which is skipped. */
 void delivery_message_add_recipient(struct delivery_message *msg, const char *address);
 void delivery_message_set_key(struct delivery_message *msg, const char *key, const char *day);
 

@@ -82,9 +82,24 @@ void delivery_message_set_lang(struct delivery_message *msg, const char *lang)
     replace_string(&msg->lang, lang);
 }
 
+/* Whether address can go into an SMTP envelope and a To header as it is:
+ * one '@', no blanks, control characters or angle brackets, so that a
+ * stored address can never add a header line. */
+static bool plain_address(const char *address)
+{
+    const char *at = strchr(address, '@');
+
+    if (!at || at == address || !at[1] || strchr(at + 1, '@'))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)address; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == '"')
+            return false;
+    return true;
+}
+
 void delivery_message_add_recipient(struct delivery_message *msg, const char *address)
 {
-    if (!address || !*address)
+    if (!address || !plain_address(address))
         return;
     for (size_t i = 0; i < msg->nrecipients; i++)
         if (!strcmp(msg->recipients[i], address))

@@ -135,6 +135,27 @@ static void email_headers_and_body(void **state)
     delivery_message_release(&msg);
 }
 
+static void unsafe_addresses_skipped(void **state)
+{
+    static const char *const rejected[] = {
+        "", "no-at-sign", "@example.com", "a@", "a@b@c", "a b@example.com",
+        "a@example.com\r\nBcc: x@evil.example", "<a@example.com>", "a,b@example.com",
+        "\"a\"@example.com", "a\t@example.com",
+    };
+    struct delivery_message msg;
+
+    (void)state;
+    delivery_message_init(&msg);
+    for (size_t i = 0; i < sizeof(rejected) / sizeof(rejected[0]); i++)
+        delivery_message_add_recipient(&msg, rejected[i]);
+    delivery_message_add_recipient(&msg, NULL);
+    assert_int_equal(msg.nrecipients, 0);
+    delivery_message_add_recipient(&msg, "wang.li+sales@example.com.cn");
+    assert_int_equal(msg.nrecipients, 1);
+    assert_string_equal(msg.recipients[0], "wang.li+sales@example.com.cn");
+    delivery_message_release(&msg);
+}
+
 static void channel_names_round_trip(void **state)
 {
     (void)state;
@@ -152,6 +173,7 @@ int main(void)
         cmocka_unit_test(wecom_content_cut_to_limit),
         cmocka_unit_test(dingtalk_signature_matches_reference),
         cmocka_unit_test(email_headers_and_body),
+        cmocka_unit_test(unsafe_addresses_skipped),
         cmocka_unit_test(channel_names_round_trip),
     };
 
