@@ -16,9 +16,6 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-/* Until delivery (src/delivery) defines it, the call below is skipped. */
-#pragma weak alerts_deliver_new
-
 struct seen {
     int64_t *ids;
     size_t n, alloc;
@@ -138,7 +135,8 @@ out:
     return step == DB_ERROR ? -1 : 0;
 }
 
-/* Hands the new warnings to delivery, when delivery is built in. */
+/* Hands the new warnings to delivery (src/delivery). Each links to its
+ * page in the application, /#/alerts/ID, with the recorded id. */
 static int deliver(struct db *db, const struct alert_list *list, const bool *added,
                    const int64_t *ids, const char *day, struct strbuf *err)
 {
@@ -147,8 +145,6 @@ static int deliver(struct db *db, const struct alert_list *list, const bool *add
     size_t n = 0;
     int rc;
 
-    if (!alerts_deliver_new)
-        return 0;
     w = xcalloc(list->n + 1, sizeof(*w));
     links = xcalloc(list->n + 1, sizeof(*links));
     identities = xcalloc(list->n + 1, sizeof(*identities));

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delivery_receiver.h"
 #include "support.h"
 
 struct fixture {
@@ -581,6 +582,33 @@ static void record_lifecycle(void **state)
     free(data2);
 }
 
+/* New warnings go to the configured robot once; held ones are not sent
+ * again. */
+static void run_delivers_new_warnings(void **state)
+{
+    struct fixture *f = *state;
+    char *db = path_join(f->dir, "deliver.db");
+    char url[128];
+    struct receiver rx;
+    const struct received_request *req;
+
+    receiver_start(&rx);
+    snprintf(url, sizeof(url), "%s/wecom", rx.base_url);
+    run_ok(ARGS("--db", db, "init"));
+    run_ok(ARGS("--db", db, "import", f->data));
+    run_ok(ARGS("--db", db, "config", "delivery.wecom.url", url));
+    check_counts(run_alerts(db, "2024-04-30"), 12, 0, 0);
+    assert_int_equal(receiver_count(&rx, "/wecom"), 12);
+    check_counts(run_alerts(db, "2024-04-30"), 0, 12, 0);
+    assert_int_equal(receiver_count(&rx, "/wecom"), 12);
+
+    /* The message links to the warning's page. */
+    req = receiver_request(&rx, "/wecom", 0);
+    assert_non_null(strstr(req->body, "/#/alerts/"));
+    receiver_stop(&rx);
+    free(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +618,7 @@ int main(void)
         cmocka_unit_test(month_is_last_ended),
         cmocka_unit_test(thresholds_come_from_settings),
         cmocka_unit_test(record_lifecycle),
+        cmocka_unit_test(run_delivers_new_warnings),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
