@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "import/import.h"
+#include "import/progress.h"
 #include "store/entities.h"
 #include "util/i18n.h"
 
@@ -94,6 +96,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct import_options opts = {0};
+    struct import_progress progress;
     struct strbuf err = STRBUF_INIT;
     json_t *report = NULL;
     bool json = false;
@@ -146,8 +149,17 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     db = cli_open_db(cli, DB_OPEN_EXISTING);
     if (!db)
         return EXIT_FAILED;
+    /* A progress bar only where someone watches it. */
+    if (isatty(STDERR_FILENO)) {
+        import_progress_init(&progress, (const char *const *)argv + optind,
+                             (size_t)(argc - optind));
+        opts.progress = import_progress_draw;
+        opts.progress_ctx = &progress;
+    }
     rc = import_run(db, (const char *const *)argv + optind, (size_t)(argc - optind), &opts,
                     &report, &err);
+    if (opts.progress)
+        import_progress_end(&progress);
     db_close(db);
     if (rc < 0) {
         cli_error(_("the import failed: %s"), err.buf);
