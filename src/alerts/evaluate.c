@@ -35,7 +35,7 @@ out:
     return rc;
 }
 
-/* Managers of units and employees, and who holds a sales position. */
+/* Loads the managers of units and employees and who has a sales position. */
 static int load_people(struct alert_ctx *ctx, struct strbuf *err)
 {
     struct org *org = &ctx->org;

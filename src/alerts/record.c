@@ -197,7 +197,7 @@ int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, str
     added = xcalloc(list.n + 1, sizeof(*added));
     ids = xcalloc(list.n + 1, sizeof(*ids));
 
-    /* One transaction: the record never holds half an evaluation. */
+    /* One transaction, so the record never contains half an evaluation. */
     if (db_begin(db, err))
         goto out;
     for (size_t i = 0; i < list.n; i++) {
@@ -217,7 +217,7 @@ int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, str
         goto out;
     }
 
-    /* Delivery comes after the commit: the record stands either way. */
+    /* Delivery comes after the commit, so the record is kept either way. */
     rc = deliver(db, &list, added, ids, day, err) ? ALERTS_DELIVERY_FAILED : 0;
 out:
     alert_list_free(&list);
