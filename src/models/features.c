@@ -35,6 +35,13 @@ bool cell_parse_number(const char *cell, double *out)
     return ok;
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
 static int compare_strings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -121,23 +128,24 @@ static int encode_folds(const struct flat_table *t, size_t col, const size_t *ro
     }
     nvalues = sort_unique(values, d->n);
     if (numeric) {
-        /* Ranks of the distinct numbers, found by counting smaller ones. */
+        /* Ranks of the distinct numbers: "1" and "1.0" are one fold. */
         double *distinct = xcalloc(nvalues, sizeof(double));
+        size_t m = 0;
 
         for (size_t v = 0; v < nvalues; v++)
             cell_parse_number(values[v], &distinct[v]);
+        qsort(distinct, nvalues, sizeof(double), compare_doubles);
+        for (size_t v = 0; v < nvalues; v++)
+            if (m == 0 || distinct[m - 1] != distinct[v])
+                distinct[m++] = distinct[v];
         for (size_t i = 0; i < d->n; i++) {
             int rank = 0;
 
-            for (size_t v = 0; v < nvalues; v++)
-                rank += distinct[v] < num[i];
+            while ((size_t)rank < m && distinct[rank] < num[i])
+                rank++;
             d->fold[i] = rank;
         }
-        /* Equal numbers written differently ("1" and "1.0") share a rank. */
-        nvalues = 0;
-        for (size_t i = 0; i < d->n; i++)
-            if ((size_t)d->fold[i] + 1 > nvalues)
-                nvalues = (size_t)d->fold[i] + 1;
+        nvalues = m;
         free(distinct);
     } else {
         for (size_t i = 0; i < d->n; i++) {

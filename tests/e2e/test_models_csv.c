@@ -246,6 +246,33 @@ static void small_table_options(void **state)
     free(dir);
 }
 
+/* "1" and "1.0" in the fold column name the same fold. */
+static void fold_column_equal_numbers(void **state)
+{
+    char *dir = make_temp_dir(), *path, text[2048];
+    size_t len = 0;
+    json_t *out;
+
+    (void)state;
+    len += (size_t)snprintf(text + len, sizeof(text) - len, "x,fold,y\n");
+    for (int i = 0; i < 20; i++) {
+        const char *fold = i % 2 ? (i % 4 == 1 ? "1.0" : "1") : (i % 4 == 2 ? "2.00" : "2");
+
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%d,%s,%d\n", i * 7 % 11, fold,
+                                i % 3 == 0);
+    }
+    path = write_file(dir, "folds.csv", text);
+    out = run_cairn_json(NULL, ARGS("model", "eval", "--csv", path, "--label", "y",
+                                    "--fold-column", "fold", "--format", "json"), 0);
+    assert_int_equal(json_integer_value(json_object_get(out, "folds")), 2);
+    assert_int_equal(json_integer_value(json_object_get(out, "n")), 20);
+    assert_int_equal(json_integer_value(json_object_get(out, "positives")), 7);
+    json_decref(out);
+    remove_tree(dir);
+    free(path);
+    free(dir);
+}
+
 static void expect_status(const char *const *args, int status, const char *in_err)
 {
     struct run_result r = run_cairn(NULL, NULL, args);
@@ -296,6 +323,7 @@ int main(void)
         cmocka_unit_test(cn_hr_gbk),
         cmocka_unit_test(telco_churn),
         cmocka_unit_test(small_table_options),
+        cmocka_unit_test(fold_column_equal_numbers),
         cmocka_unit_test(usage_errors),
     };
 
