@@ -319,7 +319,7 @@ int cmd_deliver(struct cli *cli, int argc, char **argv)
             opts.channel_given = true;
             break;
         case 't':
-            if (!strchr(optarg, '@') || strpbrk(optarg, " \r\n<>")) {
+            if (!delivery_address_is_plain(optarg)) {
                 rc = cli_usage_error(cli, _("invalid e-mail address '%s'"), optarg);
                 goto out;
             }

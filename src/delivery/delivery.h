@@ -12,6 +12,7 @@
 #ifndef CAIRN_DELIVERY_H
 #define CAIRN_DELIVERY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -68,9 +69,12 @@ void delivery_message_add_line(struct delivery_message *msg, const char *fmt, ..
     __attribute__((format(printf, 2, 3)));
 void delivery_message_set_link(struct delivery_message *msg, const char *link);
 void delivery_message_set_lang(struct delivery_message *msg, const char *lang);
-/* Adds an address unless the message already has it or it is not a
- * plain address (one '@', no blanks, control characters, quotes, commas
- * or angle brackets), which is skipped. */
+/* Whether address can go into an SMTP envelope and a To header as it
+ * is: one '@' with text on both sides, and no blanks, control characters,
+ * quotes, commas or angle brackets, so that it can never add a header. */
+bool delivery_address_is_plain(const char *address);
+/* Adds an address unless the message already has it or it is not plain
+ * (delivery_address_is_plain), which is skipped. */
 void delivery_message_add_recipient(struct delivery_message *msg, const char *address);
 void delivery_message_set_key(struct delivery_message *msg, const char *key, const char *day);
 

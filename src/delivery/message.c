@@ -82,10 +82,7 @@ void delivery_message_set_lang(struct delivery_message *msg, const char *lang)
     replace_string(&msg->lang, lang);
 }
 
-/* Whether address can go into an SMTP envelope and a To header as it is:
- * one '@', no blanks, control characters or angle brackets, so that a
- * stored address can never add a header line. */
-static bool plain_address(const char *address)
+bool delivery_address_is_plain(const char *address)
 {
     const char *at = strchr(address, '@');
 
@@ -99,7 +96,7 @@ static bool plain_address(const char *address)
 
 void delivery_message_add_recipient(struct delivery_message *msg, const char *address)
 {
-    if (!address || !plain_address(address))
+    if (!address || !delivery_address_is_plain(address))
         return;
     for (size_t i = 0; i < msg->nrecipients; i++)
         if (!strcmp(msg->recipients[i], address))
