@@ -6,13 +6,16 @@
  * set with a margin below the published leakage-free results (about 0.79
  * to 0.85 ROC-AUC on the IBM HR data, about 0.84 on Telco).
  * Small hand-made tables check the options, the dropped columns, the
- * given folds and the usage errors. None of these files quote fields, so
+ * given folds, an XLSX workbook against the same table as CSV, and the
+ * usage errors. None of these files quote fields, so
  * the counts split lines on commas.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xlsxwriter.h>
 
 #include "support.h"
 
@@ -211,6 +214,63 @@ static char *small_table(const char *dir)
     return write_file(dir, "small.csv", t.buf);
 }
 
+/* The same table as small_table, as the first sheet of a workbook with
+ * numbers in number cells and blank cells left empty. */
+static char *small_workbook(const char *dir)
+{
+    char *path = path_join(dir, "small.xlsx");
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    const char *header[] = {"id", "region", "city", "score", "fold", "left"};
+    char id[8];
+
+    for (int c = 0; c < 6; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, header[c], NULL);
+    for (int i = 0; i < 40; i++) {
+        int left = i % 4 == 0 || i % 7 == 0;
+        lxw_row_t row = (lxw_row_t)(i + 1);
+
+        snprintf(id, sizeof(id), "E%02d", i);
+        worksheet_write_string(ws, row, 0, id, NULL);
+        worksheet_write_string(ws, row, 1, "north", NULL);
+        worksheet_write_string(ws, row, 2, i % 3 ? "Shanghai" : "Beijing", NULL);
+        if (i != 5)
+            worksheet_write_number(ws, row, 3, left ? 2.5 : (i % 2 ? 7 : 6.5), NULL);
+        worksheet_write_number(ws, row, 4, i % 5, NULL);
+        if (i != 39)
+            worksheet_write_string(ws, row, 5, left ? "yes" : "no", NULL);
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    return path;
+}
+
+static void workbook_matches_csv(void **state)
+{
+    char *dir = make_temp_dir(), *csv = small_table(dir), *xlsx = small_workbook(dir);
+    json_t *from_csv, *from_xlsx;
+    const char *keys[] = {"n", "positives", "features", "folds", "rows_without_label"};
+
+    (void)state;
+    from_csv = run_cairn_json(NULL, ARGS("model", "eval", "--csv", csv, "--label", "left",
+                                         "--positive", "yes", "--fold-column", "fold",
+                                         "--format", "json"), 0);
+    from_xlsx = run_cairn_json(NULL, ARGS("model", "eval", "--csv", xlsx, "--label", "left",
+                                          "--positive", "yes", "--fold-column", "fold",
+                                          "--format", "json"), 0);
+    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+        assert_int_equal(json_integer_value(json_object_get(from_xlsx, keys[k])),
+                         json_integer_value(json_object_get(from_csv, keys[k])));
+    assert_true(number(from_xlsx, "auc") == number(from_csv, "auc"));
+    assert_true(number(from_xlsx, "brier") == number(from_csv, "brier"));
+    assert_true(has_dropped(from_xlsx, "id", "identifier"));
+    json_decref(from_csv);
+    json_decref(from_xlsx);
+    remove_tree(dir);
+    free(csv);
+    free(xlsx);
+    free(dir);
+}
+
 static void small_table_options(void **state)
 {
     char *dir = make_temp_dir(), *path = small_table(dir);
@@ -324,6 +384,7 @@ int main(void)
         cmocka_unit_test(telco_churn),
         cmocka_unit_test(small_table_options),
         cmocka_unit_test(fold_column_equal_numbers),
+        cmocka_unit_test(workbook_matches_csv),
         cmocka_unit_test(usage_errors),
     };
 
