@@ -310,6 +310,15 @@ static const char *const migrations[] = {
     "CREATE TABLE models ("
     "  name TEXT PRIMARY KEY, learner TEXT NOT NULL, as_of TEXT NOT NULL,"
     "  trained_at TEXT NOT NULL, params TEXT NOT NULL, evaluation TEXT);",
+
+    /* Version 9: the outbox of delivery (src/delivery): a keyed message
+     * (see delivery_log) that failed on a channel, kept as JSON (title,
+     * lines, link, lang, recipients) until that channel takes it or a
+     * week has passed; created is UTC ISO 8601. */
+    "CREATE TABLE delivery_outbox ("
+    "  id INTEGER PRIMARY KEY, channel TEXT NOT NULL, alert_key TEXT NOT NULL,"
+    "  day TEXT NOT NULL, message TEXT NOT NULL, created TEXT NOT NULL,"
+    "  UNIQUE (channel, alert_key, day));",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
