@@ -156,11 +156,15 @@ static int check_pass(struct import_run *run, struct targets *ts, bool first, bo
             if (first && targets_file && !check_scope(run, ts, f, row, changed))
                 continue;
             for (size_t c = 0; c < f->layout.ncols; c++) {
-                const char *name = referred_entity(f, row, c), *v = cell_text(f, row, c);
+                const char *name = referred_entity(f, row, c), *v;
                 struct target *t;
                 int64_t *have;
 
-                if (!name || !v || !*v)
+                /* Only reference columns are text; others may hold integers. */
+                if (!name)
+                    continue;
+                v = cell_text(f, row, c);
+                if (!v || !*v)
                     continue;
                 t = find_target(ts, name);
                 if (!t->loaded && load_target(run, t, err)) {

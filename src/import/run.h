@@ -94,7 +94,8 @@ struct import_run {
     long units_inserted;
 };
 
-/* The text of a cell, or NULL. */
+/* The text of a cell of a text column, or NULL; integer columns hold
+ * values, not offsets, so they must not be read through this. */
 static inline const char *cell_text(const struct import_file *f, size_t row, size_t col)
 {
     int64_t off = f->cells[row * f->layout.ncols + col];
