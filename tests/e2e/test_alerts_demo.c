@@ -346,6 +346,55 @@ static void demo_explain_sums_exactly(void **state)
     }
 }
 
+/* The medium company: the warnings equal the manifest the generator
+ * writes with --stories (its owners differ from the small company's where
+ * a hand-over goes to a background teammate). */
+static void demo_medium_matches_manifest(void **state)
+{
+    struct fixture *f = *state;
+    char *data = path_join(f->dir, "medium");
+    char *db = path_join(f->dir, "medium.db");
+    char *stories = path_join(f->dir, "medium-stories.json");
+    json_t *manifest, *expected, *list;
+    struct run_result r;
+
+    r = run_cairn(NULL, NULL, ARGS("demo", "--out", data, "--size", "medium", "--stories", stories));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    r = run_cairn(NULL, NULL, ARGS("--db", db, "init"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    r = run_cairn(NULL, NULL, ARGS("--db", db, "import", data));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+
+    manifest = json_load_file(stories, 0, NULL);
+    assert_non_null(manifest);
+    expected = json_object_get(manifest, "alerts");
+    list = run_cairn_json(NULL,
+                          ARGS("--db", db, "alerts", "--as-of", "2026-11-30", "--format", "json"),
+                          0);
+    assert_int_equal(json_array_size(list), json_array_size(expected));
+    for (size_t i = 0; i < json_array_size(expected) && i < json_array_size(list); i++) {
+        json_t *want = json_array_get(expected, i), *got = json_array_get(list, i);
+        const char *subject = json_string_value(json_object_get(want, "subject"));
+
+        assert_string_equal(json_string_value(json_object_get(got, "rule")),
+                            json_string_value(json_object_get(want, "rule")));
+        assert_string_equal(json_string_value(json_object_get(got, "scope")),
+                            json_string_value(json_object_get(want, "scope")));
+        assert_string_equal(json_string_value(json_object_get(got, "subject")), subject);
+        assert_true(json_equal(json_object_get(got, "owner"), json_object_get(want, "owner")));
+        check_json_equal(subject, json_object_get(got, "figures"),
+                         json_object_get(want, "figures"));
+    }
+    json_decref(manifest);
+    json_decref(list);
+    free(data);
+    free(db);
+    free(stories);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +405,7 @@ int main(void)
         cmocka_unit_test(demo_table_in_english_and_chinese),
         cmocka_unit_test(demo_run_records_once),
         cmocka_unit_test(demo_explain_sums_exactly),
+        cmocka_unit_test(demo_medium_matches_manifest),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
