@@ -1,10 +1,10 @@
 /*
- * Early warnings: the seven rules of metrics.md evaluated as of a date,
- * the warnings they raise (rule, scope, period, subject, owner and the
- * figures that fired them) in their published order, and the record of
- * warnings kept by `cairn alerts run` with their states. The rules read
- * every figure through the key-results library (src/metrics), so a
- * warning and the metric it is built on always agree.
+ * Early warnings: the seven warning rules of the key-result definitions,
+ * evaluated as of a date. Each warning names its rule, scope, period,
+ * subject, owner and the figures that fired it, and the list comes in the
+ * rules' published order. The rules read every figure through the
+ * key-results library (src/metrics), so a warning and the metric it is
+ * built on always agree. docs/alerts.md states the decisions taken.
  */
 #ifndef CAIRN_ALERTS_H
 #define CAIRN_ALERTS_H

@@ -1,9 +1,8 @@
 /*
- * "cairn alerts": prints the warnings of the rules as of a date (it
- * changes nothing), as a table for people or as the JSON list of
- * metrics.md; "cairn alerts run" records and delivers them; "cairn
- * alerts ack ID" and "cairn alerts resolve ID" change a recorded
- * warning's state.
+ * "cairn alerts" prints the warnings of the rules as of a date, as a
+ * table for people or as a JSON list, and changes nothing. "cairn alerts
+ * run" records and delivers them. "cairn alerts ack ID" and "cairn
+ * alerts resolve ID" change a recorded warning's state.
  */
 #include <errno.h>
 #include <getopt.h>

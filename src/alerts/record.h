@@ -28,7 +28,8 @@ struct alert_run_summary {
  * transaction: new warnings are inserted (state new), warnings that
  * still hold keep their record, open records no longer holding are
  * closed as resolved. Then delivers the new warnings. Returns 0,
- * ALERTS_DELIVERY_FAILED (recorded; err says what failed), or -1.
+ * ALERTS_DELIVERY_FAILED when the warnings are recorded but a delivery
+ * failed (err names it), or -1.
  */
 int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, struct strbuf *err);
 
