@@ -1,6 +1,7 @@
 /*
  * "cairn deliver": send a test message through the configured delivery
- * channels, list the delivery log, or send the queued daily digests now.
+ * channels, list the delivery log, send the queued daily digests now, or
+ * retry the messages that failed.
  * Warnings themselves are delivered by "cairn alerts run".
  */
 #include <getopt.h>
@@ -276,6 +277,19 @@ static int deliver_digest(struct db *db, const struct deliver_options *opts)
     return rc;
 }
 
+static int deliver_retry(struct db *db)
+{
+    struct strbuf err = STRBUF_INIT;
+    int rc = EXIT_OK;
+
+    if (delivery_retry_failed(db, &err)) {
+        cli_error("%s", err.buf);
+        rc = EXIT_FAILED;
+    }
+    sb_release(&err);
+    return rc;
+}
+
 static int parse_channel(struct cli *cli, const char *arg, struct deliver_options *opts)
 {
     int ch;
@@ -352,12 +366,14 @@ int cmd_deliver(struct cli *cli, int argc, char **argv)
 
     /* The subcommand. */
     if (optind >= argc) {
-        rc = cli_usage_error(cli, "%s", _("missing subcommand: use test, log or digest"));
+        rc = cli_usage_error(cli, "%s", _("missing subcommand: use test, log, digest or retry"));
         goto out;
     }
     sub = argv[optind];
-    if (strcmp(sub, "test") && strcmp(sub, "log") && strcmp(sub, "digest")) {
-        rc = cli_usage_error(cli, _("unknown subcommand '%s': use test, log or digest"), sub);
+    if (strcmp(sub, "test") && strcmp(sub, "log") && strcmp(sub, "digest") &&
+        strcmp(sub, "retry")) {
+        rc = cli_usage_error(cli, _("unknown subcommand '%s': use test, log, digest or retry"),
+                             sub);
         goto out;
     }
     if (optind + 1 < argc) {
@@ -374,8 +390,10 @@ int cmd_deliver(struct cli *cli, int argc, char **argv)
         rc = deliver_test(db, &opts);
     else if (!strcmp(sub, "log"))
         rc = deliver_log(db, &opts);
-    else
+    else if (!strcmp(sub, "digest"))
         rc = deliver_digest(db, &opts);
+    else
+        rc = deliver_retry(db);
     db_close(db);
 out:
     free(opts.to);

@@ -132,7 +132,8 @@ struct delivery_warning {
 };
 
 /*
- * Delivers warnings that are new at this evaluation. today is the date
+ * Delivers warnings that are new at this evaluation, after retrying the
+ * messages that failed before (delivery_retry_failed). today is the date
  * of the evaluation in company time (YYYY-MM-DD). With delivery.digest =
  * off, sends one message per warning to every channel, the e-mail to
  * the owner (or, without one, to the company's manager). With daily,
@@ -143,6 +144,13 @@ struct delivery_warning {
  */
 int alerts_deliver_new(struct db *db, const char *today, const struct delivery_warning *warnings,
                        size_t nwarnings, struct strbuf *err);
+
+/*
+ * Sends again, each on its own channel, the keyed messages that failed
+ * there (the outbox), dropping those older than a week. Returns 0, or -1
+ * with a message in err when one failed again.
+ */
+int delivery_retry_failed(struct db *db, struct strbuf *err);
 
 /*
  * Sends the digest of every queued day before today (or up to and

@@ -81,6 +81,16 @@ int digest_queue(struct db *db, const struct delivery_message *msg, struct strbu
 int digest_flush(struct db *db, const struct delivery_config *cfg, const char *today,
                  int include_today, struct strbuf *err);
 
+/* Keeps a keyed message that failed on channel in the outbox, or takes
+ * it out once sent. */
+int outbox_update(struct db *db, enum delivery_channel channel, const struct delivery_message *msg,
+                  bool sent, struct strbuf *err);
+
+/* delivery_retry_failed with settings already loaded: channel failures go
+ * to failures (a line each), database errors to err with -1. */
+int outbox_retry(struct db *db, const struct delivery_config *cfg, struct strbuf *failures,
+                 struct strbuf *err);
+
 /* Switches gettext to the catalog lang and returns what to pass to
  * delivery_lang_pop to switch back. */
 char *delivery_lang_push(const char *lang);

@@ -168,7 +168,8 @@ int delivery_send_config(struct db *db, const struct delivery_config *cfg,
             continue;
         }
         send_with_retries(cfg, ch, msg, link.buf, outcome);
-        if (log_outcome(db, ch, msg, outcome, err))
+        if (log_outcome(db, ch, msg, outcome, err) ||
+            outbox_update(db, ch, msg, outcome->status == DELIVERY_SENT, err))
             goto fail;
         if (outcome->status == DELIVERY_FAILED) {
             log_line(LOG_ERROR, 0, NULL, "delivery to %s failed after %d attempts: %s",

@@ -317,6 +317,9 @@ int alerts_deliver_new(struct db *db, const char *today, const struct delivery_w
     if (delivery_config_load(db, &cfg, err))
         return -1;
 
+    /* Earlier failures first, so that they keep their order. */
+    if (outbox_retry(db, &cfg, &failures, err))
+        goto out;
     for (size_t i = 0; i < nwarnings; i++)
         if (deliver_one(db, &cfg, &warnings[i], today, &failures, err))
             goto out;

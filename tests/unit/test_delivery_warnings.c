@@ -2,8 +2,8 @@
  * alerts_deliver_new against local robot receivers and a real SMTP
  * server (python3-aiosmtpd): the text of a warning in English and in
  * Chinese, who gets the e-mail, no second delivery of a warning after a
- * restart, a failing channel that does not stop the others, and the
- * daily digest.
+ * restart, a failing channel that does not stop the others and is
+ * retried later, and the daily digest.
  *
  * The company: C (manager E1, gm@example.com) with team T1 "Team One"
  * (manager E2 Wang, wang@example.com); E3 Li in T1 has no e-mail.
@@ -268,12 +268,47 @@ static void failing_channel_does_not_stop_others(void **state)
     assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_log WHERE channel = 'wecom' "
                                    "AND status = 'failed' AND response_code = 400 AND attempts = 1"),
                      1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox WHERE channel = 'wecom'"),
+                     1);
     sb_release(&err);
 
-    /* Run again: only the failed channel is tried again. */
-    deliver(f, "2024-04-02", 1);
+    /* The next delivery, even without new warnings, retries the failed
+     * channel only, after a restart too. */
+    reopen(f);
+    deliver(f, "2024-04-03", 0);
     assert_int_equal(receiver_count(&f->rx, "/wecom"), 2);
     assert_int_equal(receiver_count(&f->rx, "/dingtalk"), 1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox"), 0);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_log WHERE channel = 'wecom' "
+                                   "AND status = 'sent' AND day = '2024-04-02'"),
+                     1);
+
+    /* The same warning, first seen on 2024-04-02, handed over again goes
+     * nowhere. */
+    f->w[0].first_seen = "2024-04-02";
+    deliver(f, "2024-04-03", 1);
+    assert_int_equal(receiver_count(&f->rx, "/wecom"), 2);
+    assert_int_equal(receiver_count(&f->rx, "/feishu"), 1);
+}
+
+static void old_failures_dropped(void **state)
+{
+    struct fixture *f = *state;
+    struct strbuf err = STRBUF_INIT;
+
+    receiver_script(&f->rx, "/feishu", 400, "{\"code\":9499,\"msg\":\"Bad Request\"}");
+    assert_int_equal(alerts_deliver_new(f->db, "2024-04-02", f->w, 1, &err), -1);
+    sb_release(&err);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox"), 1);
+
+    /* A failure older than a week is dropped, not sent. */
+    assert_int_equal(db_exec(f->db, "UPDATE delivery_outbox SET created = '2024-04-02T00:00:00Z'",
+                             NULL),
+                     0);
+    assert_int_equal(delivery_retry_failed(f->db, &err), 0);
+    assert_int_equal(receiver_count(&f->rx, "/feishu"), 1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox"), 0);
+    sb_release(&err);
 }
 
 static void daily_digest_groups_the_day(void **state)
@@ -334,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_duplicate_after_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(warning_text_in_chinese, setup, teardown),
         cmocka_unit_test_setup_teardown(failing_channel_does_not_stop_others, setup, teardown),
+        cmocka_unit_test_setup_teardown(old_failures_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(daily_digest_groups_the_day, setup, teardown),
     };
     struct strbuf dir = STRBUF_INIT;
