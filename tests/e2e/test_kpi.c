@@ -693,6 +693,40 @@ static void unknown_scope_fails(void **state)
     run_result_free(&missing);
 }
 
+/* Imports one more order and undoes it: the rollups follow both. */
+static void import_and_undo_refresh(void **state)
+{
+    struct fixture *f = *state;
+    char *extra = path_join(f->dir, "extra");
+    struct run_result r;
+    json_t *before, *added, *undone, *report;
+    char batch[32];
+
+    free(write_file(extra, "orders.csv",
+                    "order_id,order_date,customer_id,employee_id,amount\n"
+                    "O40,2024-03-15,C1,E1,1000.00\n"));
+    before = kpi(f->db, "2024-Q1", "2024-06-30", "company");
+    report = run_cairn_json(NULL, ARGS("--db", f->db, "import", extra, "--format", "json"), 0);
+    snprintf(batch, sizeof(batch), "%lld",
+             (long long)json_integer_value(json_object_get(report, "batch")));
+    json_decref(report);
+    added = kpi(f->db, "2024-Q1", "2024-06-30", "company");
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db, "imports", "undo", batch));
+    if (r.status)
+        fprintf(stderr, "%s%s", r.out, r.err);
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    undone = kpi(f->db, "2024-Q1", "2024-06-30", "company");
+
+    check_metric(before, "sales", 2630);
+    check_metric(added, "sales", 3630);
+    check_metric(undone, "sales", 2630);
+    json_decref(before);
+    json_decref(added);
+    json_decref(undone);
+    free(extra);
+}
+
 static void default_as_of_is_today(void **state)
 {
     struct fixture *f = *state;
@@ -757,6 +791,7 @@ int main(void)
         cmocka_unit_test(table_output),
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(unknown_scope_fails),
+        cmocka_unit_test(import_and_undo_refresh),
         cmocka_unit_test(default_as_of_is_today),
         cmocka_unit_test(time_zone_change_moves_orders),
     };
