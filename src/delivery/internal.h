@@ -23,6 +23,7 @@ struct attempt_result {
 struct delivery_config {
     char *url[DELIVERY_CHANNEL_COUNT]; /* "" when the channel is off */
     char *dingtalk_secret;
+    char *feishu_secret;
     char *smtp_from;
     char *base_url;
     char *lang;   /* catalog name of delivery.lang */
@@ -53,6 +54,10 @@ char *robot_body(enum delivery_channel channel, const struct delivery_message *m
 /* The DingTalk signature of timestamp_ms with secret: base64 of
  * HMAC-SHA256(secret, "<timestamp_ms>\n<secret>"), not yet URL-encoded. */
 int dingtalk_signature(const char *secret, int64_t timestamp_ms, struct strbuf *out);
+
+/* The Feishu signature of timestamp (Unix seconds) with secret: base64 of
+ * HMAC-SHA256 keyed with "<timestamp>\n<secret>" over empty data. */
+int feishu_signature(const char *secret, int64_t timestamp, struct strbuf *out);
 
 /* POSTs a robot message once. Returns 0 when the robot accepted it. */
 int robot_attempt(enum delivery_channel channel, const struct delivery_config *cfg,

@@ -167,6 +167,7 @@ int delivery_config_load(struct db *db, struct delivery_config *cfg, struct strb
         if (!(cfg->url[i] = setting_get(db, url_settings[i], err)))
             goto out;
     if (!(cfg->dingtalk_secret = setting_get(db, "delivery.dingtalk.secret", err)) ||
+        !(cfg->feishu_secret = setting_get(db, "delivery.feishu.secret", err)) ||
         !(cfg->smtp_from = setting_get(db, "delivery.smtp.from", err)) ||
         !(cfg->base_url = setting_get(db, "delivery.base_url", err)) ||
         !(digest = setting_get(db, "delivery.digest", err)) ||
@@ -194,6 +195,7 @@ void delivery_config_release(struct delivery_config *cfg)
     for (int i = 0; i < DELIVERY_CHANNEL_COUNT; i++)
         free(cfg->url[i]);
     free(cfg->dingtalk_secret);
+    free(cfg->feishu_secret);
     free(cfg->smtp_from);
     free(cfg->base_url);
     free(cfg->lang);

@@ -9,7 +9,9 @@
  *   response errcode 0; a robot with a signing secret needs timestamp (Unix
  *   milliseconds) and sign parameters appended to the URL;
  * - Feishu: {"msg_type":"text","content":{"text":...}}, response {"code":0}
- *   (older robots respond with {"StatusCode":0}).
+ *   (older robots respond with {"StatusCode":0}); a robot with signature
+ *   check on needs "timestamp" (Unix seconds, a string) and "sign" in the
+ *   body.
  * The webhook URLs contain the robot's token, so neither they nor the
  * secret ever appear in a message or in the log.
  */
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "delivery/internal.h"
 #include "util/i18n.h"
@@ -122,6 +125,48 @@ int dingtalk_signature(const char *secret, int64_t timestamp_ms, struct strbuf *
     return 0;
 }
 
+int feishu_signature(const char *secret, int64_t timestamp, struct strbuf *out)
+{
+    struct strbuf key = STRBUF_INIT;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    int n;
+
+    sb_addf(&key, "%lld\n%s", (long long)timestamp, secret);
+    if (!HMAC(EVP_sha256(), key.buf, (int)key.len, (const unsigned char *)"", 0, mac, &mac_len)) {
+        sb_release(&key);
+        return -1;
+    }
+    n = EVP_EncodeBlock(b64, mac, (int)mac_len);
+    sb_addn(out, (const char *)b64, (size_t)n);
+    sb_release(&key);
+    return 0;
+}
+
+/* Adds Feishu's timestamp and sign to a message body; returns the new
+ * body (the caller frees it) or NULL when signing failed. */
+static char *sign_feishu_body(const char *secret, const char *body)
+{
+    struct strbuf sign = STRBUF_INIT, stamp = STRBUF_INIT;
+    json_t *root = json_loads(body, 0, NULL);
+    time_t now = time(NULL);
+    char *out = NULL;
+
+    if (!root)
+        BUG("robot_body produced invalid JSON");
+    if (feishu_signature(secret, (int64_t)now, &sign) == 0) {
+        sb_addf(&stamp, "%lld", (long long)now);
+        json_object_set_new(root, "timestamp", json_string(stamp.buf));
+        json_object_set_new(root, "sign", json_string(sign.buf));
+        out = json_dumps(root, JSON_COMPACT);
+    }
+    json_decref(root);
+    sb_release(&sign);
+    sb_release(&stamp);
+    return out;
+}
+
 static size_t collect_response(char *data, size_t size, size_t nmemb, void *userdata)
 {
     struct strbuf *sb = userdata;
@@ -214,6 +259,16 @@ int robot_attempt(enum delivery_channel channel, const struct delivery_config *c
     }
     if (robot_url(channel, cfg, curl, &url, &res->error))
         goto out;
+    if (channel == DELIVERY_FEISHU && *cfg->feishu_secret) {
+        char *signed_body = sign_feishu_body(cfg->feishu_secret, body);
+
+        if (!signed_body) {
+            sb_add(&res->error, _("computing the Feishu signature failed"));
+            goto out;
+        }
+        free(body);
+        body = signed_body;
+    }
 
     headers = curl_slist_append(headers, "Content-Type: application/json; charset=utf-8");
     curl_easy_setopt(curl, CURLOPT_URL, url.buf);

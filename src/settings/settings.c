@@ -39,6 +39,8 @@ const struct setting_def settings_table[] = {
      N_("Signing secret of the DingTalk group robot (SEC...)"), NULL},
     {"delivery.dingtalk.url", SETTING_URL, "", 0, 0, 0, N_("Webhook URL of the DingTalk group robot"),
      NULL},
+    {"delivery.feishu.secret", SETTING_TEXT, "", 0, 0, 1,
+     N_("Signing secret of the Feishu custom bot, when its signature check is on"), NULL},
     {"delivery.feishu.url", SETTING_URL, "", 0, 0, 0, N_("Webhook URL of the Feishu group robot"),
      NULL},
     {"delivery.lang", SETTING_TEXT, "zh-CN", 0, 0, 0,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "delivery_receiver.h"
 #include "support.h"
@@ -192,6 +193,39 @@ static void dingtalk_signature_verifies(void **state)
     assert_string_equal(req->query_sign, (char *)expected);
 }
 
+static void feishu_signature_verifies(void **state)
+{
+    struct fixture *f = *state;
+    const char *secret = "b4Xq9Jd2LmP0sT7v";
+    unsigned char mac[EVP_MAX_MD_SIZE], expected[64];
+    unsigned int mac_len = 0;
+    char key[128];
+    long long ts, now = (long long)time(NULL);
+    json_t *out, *body;
+
+    robot_url(f, "delivery.feishu.url", "/feishu");
+    config(f, "delivery.feishu.secret", secret);
+    out = deliver_test(f, "feishu", 0);
+    json_decref(out);
+
+    /* The body keeps msg_type and content and gains timestamp (seconds,
+     * a string) and sign = base64(HMAC-SHA256 keyed with timestamp + "\n"
+     * + secret over empty data). */
+    body = json_loads(receiver_request(&f->rx, "/feishu", 0)->body, 0, NULL);
+    assert_non_null(body);
+    assert_int_equal(json_object_size(body), 4);
+    assert_string_equal(json_string_value(json_object_get(body, "msg_type")), "text");
+    assert_true(json_is_string(json_object_get(body, "timestamp")));
+    ts = strtoll(json_string_value(json_object_get(body, "timestamp")), NULL, 10);
+    assert_true(ts > now - 60 && ts <= now);
+    snprintf(key, sizeof(key), "%lld\n%s", ts, secret);
+    assert_non_null(HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)"", 0, mac,
+                         &mac_len));
+    EVP_EncodeBlock(expected, mac, (int)mac_len);
+    assert_string_equal(json_string_value(json_object_get(body, "sign")), (char *)expected);
+    json_decref(body);
+}
+
 static void retry_after_server_error(void **state)
 {
     struct fixture *f = *state;
@@ -343,6 +377,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(robots_get_documented_json, setup, teardown),
         cmocka_unit_test_setup_teardown(dingtalk_signature_verifies, setup, teardown),
+        cmocka_unit_test_setup_teardown(feishu_signature_verifies, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_server_error, setup, teardown),
         cmocka_unit_test_setup_teardown(no_retry_after_client_error, setup, teardown),
         cmocka_unit_test_setup_teardown(nonzero_errcode_is_retried, setup, teardown),

@@ -1,7 +1,8 @@
 /*
  * The message formats of src/delivery, checked without a network: each
  * robot's JSON body, WeCom's size limit, the DingTalk signature against
- * a value computed with Python's hmac module, and the RFC 5322 text of
+ * a value computed with Python's hmac module (Feishu's too), and the RFC
+ * 5322 text of
  * an e-mail (Date, encoded Subject, base64 body).
  */
 #include <stdlib.h>
@@ -80,6 +81,18 @@ static void dingtalk_signature_matches_reference(void **state)
      * hashlib.sha256).digest()). */
     assert_int_equal(dingtalk_signature("SEC0123456789abcdef", 1700000000000LL, &sig), 0);
     assert_string_equal(sig.buf, "TSZbRFUuvaSQaRKUpF970OPCb2/LcQAP3wOvwZIzBZk=");
+    sb_release(&sig);
+}
+
+static void feishu_signature_matches_reference(void **state)
+{
+    struct strbuf sig = STRBUF_INIT;
+
+    (void)state;
+    /* Python: base64.b64encode(hmac.new(f"{ts}\n{secret}", b"",
+     * hashlib.sha256).digest()). */
+    assert_int_equal(feishu_signature("abcDEF123", 1700000000, &sig), 0);
+    assert_string_equal(sig.buf, "qimCYnXKTZRVfEDjgpOq1ke9awsBuC3tn/n151vIck8=");
     sb_release(&sig);
 }
 
@@ -172,6 +185,7 @@ int main(void)
         cmocka_unit_test(robot_bodies_are_documented_shapes),
         cmocka_unit_test(wecom_content_cut_to_limit),
         cmocka_unit_test(dingtalk_signature_matches_reference),
+        cmocka_unit_test(feishu_signature_matches_reference),
         cmocka_unit_test(email_headers_and_body),
         cmocka_unit_test(unsafe_addresses_skipped),
         cmocka_unit_test(channel_names_round_trip),
