@@ -99,6 +99,7 @@ static void login_sets_cookie(void **state)
     char *set = http_header(&h, "Set-Cookie"), *cache = http_header(&h, "Cache-Control");
     json_t *v = json_loads(h.body, 0, NULL);
     const char *csrf;
+    struct run_result r;
 
     assert_int_equal(h.status, 200);
     assert_non_null(v);
@@ -119,6 +120,17 @@ static void login_sets_cookie(void **state)
     free(set);
     free(cache);
     json_decref(v);
+    http_free(&h);
+
+    /* The running server reads server.session_hours at each login. */
+    r = run_cairn(NULL, NULL, ARGS("--db", f->db_path, "config", "server.session_hours", "2"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    h = log_in(f, "tina", PASSWORD, NULL);
+    assert_int_equal(h.status, 200);
+    set = http_header(&h, "Set-Cookie");
+    assert_non_null(strstr(set, "; Max-Age=7200"));
+    free(set);
     http_free(&h);
 }
 
