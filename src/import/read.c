@@ -261,10 +261,11 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
             run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
             goto out;
         }
-        /* A workbook names its sheet ("path#sheet"); its cells are foreign. */
+        /* A workbook names its sheet ("path#sheet"); its cells are foreign,
+         * as are the values of a file given with --kind. */
         if (strcmp(source_name(src), f->path))
             f->source = xstrdup(source_name(src));
-        if (f->source || run->opts->date_order != DATE_ORDER_NONE)
+        if (f->source || f->mode != VALUE_STRICT || run->opts->date_order != DATE_ORDER_NONE)
             f->mode = lenient_mode(run);
     }
 

@@ -177,6 +177,9 @@ static void add_path(struct import_run *run, const char *path)
     }
     e = run->opts->kind ? entity_by_name(run->opts->kind) : entity_by_file(base ? base + 1 : path);
     f = run_add_file(run, path, e);
+    /* A file not named after its entity is foreign: read it leniently. */
+    if (run->opts->kind)
+        f->mode = VALUE_LENIENT;
     if (!e)
         run_error(run, f, (size_t)-1, 0, -1, NULL, -1,
                   _("cannot tell which data this file holds: name it after its entity (for example orders.csv) or give --kind"));

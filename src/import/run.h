@@ -40,8 +40,8 @@ struct import_file {
     char *source;    /* how errors name it: the path, or "path#sheet" */
     char *hash_path; /* the file whose SHA-256 is recorded; NULL: path */
     /* Strict for canonical files; lenient (with the run's date order)
-     * when a header needed the alias table, for workbooks and for the
-     * rows of a mapping. */
+     * when a header needed the alias table, for workbooks, for files
+     * given with --kind and for the rows of a mapping. */
     enum value_mode mode;
     /* With a mapping: the target whose SELECT yields the rows, and for
      * each row the name of the source it came from (or NULL). */

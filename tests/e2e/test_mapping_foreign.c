@@ -279,6 +279,32 @@ static void four_digit_year_only(void **state)
     expect_text(fx, "SELECT hire_date FROM employees WHERE employee_id = 'E1'", "1958-03-05");
 }
 
+static void kind_file_lenient_canonical_strict(void **state)
+{
+    struct fixture *fx = *state;
+    const char *text = "order_id,order_date,amount\nK1,2024/3/5,\"¥1,234.50\"\n";
+    json_t *report, *e;
+
+    /* orders.csv is a canonical file: only canonical forms. */
+    free(write_file(fx->dir, "orders.csv", text));
+    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "orders.csv", "--format",
+                                          "json"),
+                            1);
+    assert_int_equal(json_integer_value(json_object_get(first_file(report), "error_count")), 2);
+    e = first_error(report);
+    assert_string_equal(json_string_value(json_object_get(e, "value")), "2024/3/5");
+    json_decref(report);
+
+    /* The same text given with --kind is a foreign file. */
+    free(write_file(fx->dir, "export.csv", text));
+    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "export.csv", "--kind",
+                                          "orders", "--format", "json"),
+                            0);
+    assert_int_equal(file_count(report, "inserted"), 1);
+    json_decref(report);
+    expect_text(fx, "SELECT order_date || '|' || amount FROM orders", "2024-03-05|123450");
+}
+
 /* Decodes the GBK file independently and returns its lines (caller frees
  * the array and its text through lines[0]). */
 static char **gbk_lines(const char *path, size_t *n)
@@ -385,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(rows_100000_one_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(date_order_same_for_all_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(four_digit_year_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(kind_file_lenient_canonical_strict, setup, teardown),
         cmocka_unit_test_setup_teardown(gbk_hr_table_without_mojibake, setup, teardown),
         cmocka_unit_test_setup_teardown(ibm_csv_and_xlsx_through_mappings, setup, teardown),
     };
