@@ -2,8 +2,9 @@
  * "cairn serve": the HTTP server on GNU libmicrohttpd. A pool of worker
  * threads (one per core) serves connections; each worker opens its own
  * database connection on first use (SQLite in WAL mode lets them read
- * side by side) and closes it when the thread ends. SIGINT or SIGTERM
- * stops the server cleanly: in-flight requests finish, then exit 0.
+ * side by side) and closes it when the thread ends. On SIGINT or SIGTERM
+ * libmicrohttpd closes the open connections (a handler that is running
+ * completes first) and joins its threads, then the command exits 0.
  */
 #include <arpa/inet.h>
 #include <errno.h>
