@@ -3,9 +3,9 @@
  * DingTalk and Feishu group robots (HTTPS webhooks) and e-mail through
  * an SMTP server, each configured by its delivery.* setting and skipped
  * while that setting is empty. Every send is retried with back-off,
- * bounded by a timeout, and recorded in the delivery_log table; a
- * message that carries a key is sent at most once per channel, key and
- * day, even across restarts. The message model knows nothing of the
+ * bounded by a timeout, and recorded in the delivery_log table. A
+ * message that carries a key is sent once per channel, key and day, even
+ * across restarts. The message model knows nothing of the
  * alert rules: alerts_deliver_new turns plain warning data into messages
  * in the delivery language.
  */

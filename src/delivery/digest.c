@@ -3,9 +3,9 @@
  * delivery_queue table under the day they were first seen, and once that
  * day is over the robots get one message listing all of them and each
  * e-mail recipient one message listing theirs. A day's rows leave the
- * queue only when every channel took its digest; a channel that did is
- * skipped when the flush runs again, because the digests are keyed
- * messages ("digest", and "digest/ADDRESS" for e-mail).
+ * queue only when every channel took its digest. When the flush runs
+ * again, a channel that took it is skipped, because digests are keyed
+ * messages ("digest", and "digest/ADDRESS" for e-mail) like warnings.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -203,11 +203,12 @@ void delivery_config_release(struct delivery_config *cfg)
 }
 
 /*
- * gettext picks the catalog from LANGUAGE (i18n_setup keeps LC_MESSAGES
- * at C.UTF-8 so that LANGUAGE is honoured) and caches translations until
- * _nl_msg_cat_cntr changes; the GNU gettext manual gives this increment
- * as the way to switch languages in a running program (setlocale to the
- * locale already set would not do it: glibc returns early).
+ * gettext picks the catalog from LANGUAGE, which i18n_setup makes it
+ * honour by keeping LC_MESSAGES at C.UTF-8. It caches translations until
+ * _nl_msg_cat_cntr changes, and the GNU gettext manual gives this
+ * increment as the way to switch languages in a running program. A
+ * setlocale to the locale already set would not do it, because glibc
+ * returns early.
  * NOTE: the switch is process-wide, so a server thread that translates
  * text while a delivery formats a message may get the delivery language.
  */

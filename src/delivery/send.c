@@ -4,10 +4,10 @@
  * failed attempt, delivery.attempts in all), the idempotency check and
  * the delivery_log table. A keyed message is skipped on a channel whose
  * log already has it sent for the same day, so that evaluating again
- * after a restart does not deliver a warning twice. The check and the
- * send are not one transaction: a crash between a robot's acceptance
- * and the log row would send that message again (at least once, never
- * lost).
+ * after a restart does not deliver a warning twice. A keyed message that
+ * failed goes to the outbox (outbox.c). The check and the send are not
+ * one transaction, so a crash between a robot's acceptance and the log
+ * row would send that message again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -77,7 +77,10 @@ static int log_outcome(struct db *db, enum delivery_channel channel,
     db_bind_text(st, 1, now);
     db_bind_text(st, 2, delivery_channel_name(channel));
     db_bind_text(st, 3, msg->key);
-    db_bind_text(st, 4, msg->key ? (msg->day ? msg->day : "") : NULL);
+    if (msg->key)
+        db_bind_text(st, 4, msg->day ? msg->day : "");
+    else
+        db_bind_null(st, 4);
     db_bind_int64(st, 5, outcome->attempts);
     db_bind_text(st, 6, outcome->status == DELIVERY_SENT ? "sent" : "failed");
     if (outcome->response_code)

@@ -131,7 +131,7 @@ static void run_delivers_each_new_warning(void **state)
         json_decref(root);
     }
 
-    /* One e-mail per warning that has a recipient, as the log says. */
+    /* One e-mail per warning that has a recipient, as logged. */
     nmail = smtp_sink_messages(&f->smtp, &mails);
     assert_int_equal(nmail, count_log(f, "email", "sent"));
     assert_true(nmail > 0);
