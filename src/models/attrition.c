@@ -106,13 +106,42 @@ static int load_surveys(struct db *db, struct hr_data *hr, struct strbuf *err)
     return step == DB_ERROR ? -1 : 0;
 }
 
+static int load_payroll(struct db *db, struct hr_data *hr, struct strbuf *err)
+{
+    struct db_stmt *st = db_prepare(db,
+        "SELECT employee_id, month, base_pay FROM payroll ORDER BY employee_id, month", err);
+    size_t n = 0, alloc_end = 0, alloc_base = 0;
+    int step;
+
+    if (!st)
+        return -1;
+    while ((step = db_step(st, err)) == DB_ROW) {
+        long i = find_employee(hr, db_column_text(st, 0));
+        int month;
+
+        if (i < 0 || date_month_parse(db_column_text(st, 1), &month) < 0)
+            continue;
+        XGROW(hr->pay_month_end, alloc_end, n + 1);
+        XGROW(hr->pay_base, alloc_base, n + 1);
+        if (hr->e[i].npays == 0)
+            hr->e[i].first_pay = n;
+        hr->e[i].npays++;
+        hr->pay_month_end[n] = date_month_last(month);
+        hr->pay_base[n] = (double)db_column_int64(st, 2) / 100.0;
+        n++;
+    }
+    db_finalize(st);
+    return step == DB_ERROR ? -1 : 0;
+}
+
 int hr_data_load(struct db *db, struct hr_data *hr, struct strbuf *err)
 {
     struct db_stmt *st;
     int step;
 
     memset(hr, 0, sizeof(*hr));
-    if (load_employees(db, hr, err) < 0 || load_surveys(db, hr, err) < 0)
+    if (load_employees(db, hr, err) < 0 || load_surveys(db, hr, err) < 0 ||
+        load_payroll(db, hr, err) < 0)
         goto fail;
 
     /* The latest day the data covers. */
@@ -146,6 +175,8 @@ void hr_data_free(struct hr_data *hr)
     free(hr->e);
     free(hr->survey_day);
     free(hr->survey_score);
+    free(hr->pay_month_end);
+    free(hr->pay_base);
     memset(hr, 0, sizeof(*hr));
 }
 
@@ -194,21 +225,36 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The median salary of the employees employed on cutoff who share e's
- * position; NAN when none has a known salary. */
-static double position_median(const struct hr_data *hr, const struct hr_employee *e, cdate cutoff)
+/* The base pay of e on cutoff: its latest payroll month that ends on or
+ * before cutoff, else the base salary on record; NAN when neither. */
+static double salary_on(const struct hr_data *hr, const struct hr_employee *e, cdate cutoff)
+{
+    double pay = NAN;
+
+    for (size_t k = 0; k < e->npays; k++)
+        if (hr->pay_month_end[e->first_pay + k] <= cutoff)
+            pay = hr->pay_base[e->first_pay + k];
+    return isnan(pay) ? e->salary : pay;
+}
+
+static bool same_position(const struct hr_employee *a, const struct hr_employee *b)
+{
+    if (!a->position || !b->position)
+        return !a->position && !b->position;
+    return strcmp(a->position, b->position) == 0;
+}
+
+/* The median of salary[] over the employees employed on cutoff who share
+ * e's position; NAN when none has a known salary. */
+static double position_median(const struct hr_data *hr, const struct hr_employee *e,
+                              const double *salary, cdate cutoff)
 {
     double *v = xcalloc(hr->n + 1, sizeof(double)), median = NAN;
     size_t m = 0;
 
-    for (size_t i = 0; i < hr->n; i++) {
-        const struct hr_employee *o = &hr->e[i];
-
-        if (employed_on(o, cutoff) && !isnan(o->salary) &&
-            ((!o->position && !e->position) ||
-             (o->position && e->position && strcmp(o->position, e->position) == 0)))
-            v[m++] = o->salary;
-    }
+    for (size_t i = 0; i < hr->n; i++)
+        if (employed_on(&hr->e[i], cutoff) && !isnan(salary[i]) && same_position(&hr->e[i], e))
+            v[m++] = salary[i];
     if (m > 0) {
         qsort(v, m, sizeof(double), compare_doubles);
         median = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2.0;
@@ -260,14 +306,31 @@ int attrition_add_cutoff(struct db *db, const struct hr_data *hr, cdate cutoff,
                          struct attrition_rows *rows, struct strbuf *err)
 {
     double *recent = xcalloc(hr->n + 1, sizeof(double)), *before = xcalloc(hr->n + 1, sizeof(double));
+    double *salary = xcalloc(hr->n + 1, sizeof(double)), *median = xcalloc(hr->n + 1, sizeof(double));
     int rc = -1;
 
     if (load_sales(db, hr, cutoff, recent, before, err) < 0)
         goto out;
+
+    /* Salaries on the cut-off, and each position's median once. */
+    for (size_t i = 0; i < hr->n; i++) {
+        salary[i] = salary_on(hr, &hr->e[i], cutoff);
+        median[i] = NAN;
+    }
+    for (size_t i = 0; i < hr->n; i++) {
+        size_t k = 0;
+
+        if (!employed_on(&hr->e[i], cutoff))
+            continue;
+        while (k < i && !(employed_on(&hr->e[k], cutoff) && same_position(&hr->e[k], &hr->e[i])))
+            k++;
+        median[i] = k < i ? median[k] : position_median(hr, &hr->e[i], salary, cutoff);
+    }
+
     for (size_t i = 0; i < hr->n; i++) {
         const struct hr_employee *e = &hr->e[i];
         size_t r = rows->d.n;
-        double *x, median;
+        double *x;
         long manager;
 
         if (!employed_on(e, cutoff))
@@ -286,8 +349,8 @@ int attrition_add_cutoff(struct db *db, const struct hr_data *hr, cdate cutoff,
                        e->leave <= cutoff + ATTRITION_HORIZON;
 
         x[ATTR_TENURE_YEARS] = (cutoff - e->hire) / 365.25;
-        median = position_median(hr, e, cutoff);
-        x[ATTR_SALARY_GAP] = isnan(e->salary) || !(median > 0) ? NAN : e->salary / median - 1.0;
+        x[ATTR_SALARY_GAP] = isnan(salary[i]) || !(median[i] > 0) ? NAN
+                                                                    : salary[i] / median[i] - 1.0;
         survey_features(hr, e, cutoff, x);
         x[ATTR_SALES_90] = recent[i];
         x[ATTR_SALES_CHANGE] = before[i] > 0 ? (recent[i] - before[i]) / before[i] : NAN;
@@ -310,5 +373,7 @@ int attrition_add_cutoff(struct db *db, const struct hr_data *hr, cdate cutoff,
 out:
     free(recent);
     free(before);
+    free(salary);
+    free(median);
     return rc;
 }

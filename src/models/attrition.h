@@ -2,8 +2,8 @@
  * The attrition model's data: per employee and cut-off day, features
  * from HR records, sales and employee surveys as they stood on the
  * cut-off, and the label "left within the 90 days after it". Nothing
- * dated after the cut-off enters a feature, with one exception noted at
- * ATTR_SALARY_GAP.
+ * dated after the cut-off enters a feature, except the fallback salary
+ * of ATTR_SALARY_GAP for employees without payroll rows.
  */
 #ifndef CAIRN_ATTRITION_H
 #define CAIRN_ATTRITION_H
@@ -16,9 +16,10 @@
 
 enum attrition_feature {
     ATTR_TENURE_YEARS,
-    /* Base salary / median of the same position among those employed on
-     * the cut-off, minus 1. NOTE: employees.base_salary is the current
-     * salary, not the one on the cut-off; payroll history is not used. */
+    /* Base pay / the median of the same position among those employed
+     * on the cut-off, minus 1. The base pay is that of the latest payroll
+     * month ending on or before the cut-off, else employees.base_salary
+     * (the current salary, which may postdate the cut-off). */
     ATTR_SALARY_GAP,
     ATTR_SATISFACTION,          /* latest employee survey score, 0-10 */
     ATTR_SATISFACTION_CHANGE,   /* latest minus the one before */
@@ -36,6 +37,7 @@ struct hr_employee {
     cdate hire, leave;          /* leave DATE_NONE while employed */
     double salary;              /* yuan; NAN when unknown */
     size_t first_survey, nsurveys;
+    size_t first_pay, npays;
 };
 
 struct hr_data {
@@ -43,6 +45,8 @@ struct hr_data {
     size_t n;
     cdate *survey_day;
     double *survey_score;
+    cdate *pay_month_end;       /* payroll rows: the last day of the month */
+    double *pay_base;           /* and its base pay, yuan */
     cdate last_day;             /* the latest date of any order, survey, hire or leave */
 };
 

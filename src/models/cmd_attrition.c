@@ -337,11 +337,15 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
     } else {
         printf(_("Stored the attrition model: a logistic regression on %zu rows, %zu of them "
                  "leavers\n"), rows.d.n, positives);
-        if (evaluation)
+        if (evaluation) {
+            /* The stored learner's figures, not those of the best one. */
+            json_t *lr = json_array_get(json_object_get(evaluation, "learners"),
+                                        LEARNER_LOGISTIC);
+
             printf(_("Held-out ROC-AUC %.3f, PR-AUC %.3f\n"),
-                   json_real_value(json_object_get(evaluation, "auc")),
-                   json_real_value(json_object_get(evaluation, "pr_auc")));
-        else
+                   json_number_value(json_object_get(lr, "auc")),
+                   json_number_value(json_object_get(lr, "pr_auc")));
+        } else
             printf(_("No evaluation: %s\n"), eval_err.buf);
     }
     rc = EXIT_OK;
