@@ -59,6 +59,11 @@ void engine_close(struct engine *en)
     org_free(&en->org);
     free(en->at_risk);
     en->at_risk = NULL;
+    for (size_t i = 0; i < en->nmonth_cache; i++)
+        free(en->month_cache[i].rows.rows);
+    free(en->month_cache);
+    en->month_cache = NULL;
+    en->nmonth_cache = en->month_cache_alloc = 0;
 }
 
 void ranked_push(struct ranked_list *l, int subject, int64_t value)

@@ -31,6 +31,23 @@ enum metric_source {
 
 struct ranked_list;
 
+/* One row of a customer rollup. */
+struct customer_row {
+    int customer, seller, unit;
+    int64_t sales, purchases;
+};
+
+struct customer_rows {
+    struct customer_row *rows;
+    size_t n, alloc;
+};
+
+/* The rows of rollup_customer_month for one month. */
+struct month_rows {
+    int month;
+    struct customer_rows rows;
+};
+
 struct engine {
     struct db *db;
     struct org org;
@@ -40,6 +57,11 @@ struct engine {
     /* Customers at risk per slot: they depend on the as-of date only, so
      * they are counted once per engine. NULL until then. */
     int64_t *at_risk;
+    /* Whole months of customer rows read so far, so that evaluations of
+     * overlapping periods (a series, the 12 months before each month)
+     * read each month once. */
+    struct month_rows *month_cache;
+    size_t nmonth_cache, month_cache_alloc;
     /* Optional hooks for the lists of metrics.h (lists.c): when top_out
      * is set, the top set of top_slot is copied there; when at_risk_fn is
      * set, it is called for each customer at risk with its owner on the

@@ -11,17 +11,6 @@
 #include "metrics/engine.h"
 #include "util/xalloc.h"
 
-/* One row of a customer rollup. */
-struct customer_row {
-    int customer, seller, unit;
-    int64_t sales, purchases;
-};
-
-struct customer_rows {
-    struct customer_row *rows;
-    size_t n, alloc;
-};
-
 /*
  * Calls fn for every row of the rollup pair (month_table, day_table)
  * within [a, b]: columns are the select list after the day or month.
@@ -208,14 +197,57 @@ static void group_by_customer(struct customer_rows *rows, size_t ncustomers)
     free(start);
 }
 
+#define CUSTOMER_COLUMNS "ckey, ekey, ukey, sales, purchases"
+
+/* The customer rows of whole month m, read once per engine. */
+static const struct customer_rows *month_customer_rows(struct engine_run *run, int m,
+                                                       struct strbuf *err)
+{
+    struct engine *en = run->en;
+    struct month_rows *entry;
+
+    for (size_t i = 0; i < en->nmonth_cache; i++)
+        if (en->month_cache[i].month == m)
+            return &en->month_cache[i].rows;
+    XGROW(en->month_cache, en->month_cache_alloc, en->nmonth_cache + 1);
+    entry = &en->month_cache[en->nmonth_cache];
+    memset(entry, 0, sizeof(*entry));
+    entry->month = m;
+    if (read_span(en->db, CUSTOMER_COLUMNS, "rollup_customer_month", "rollup_customer_day",
+                  date_month_first(m), date_month_last(m), add_customer_row, &entry->rows, err)) {
+        free(entry->rows.rows);
+        return NULL;
+    }
+    en->nmonth_cache++;
+    return &entry->rows;
+}
+
+/* Reads the customer rows of [a, b], grouped by customer: whole months
+ * from the engine's month cache, other days from the day rollup. */
 static int read_customer_rows(struct engine_run *run, cdate a, cdate b, struct customer_rows *rows,
                               struct strbuf *err)
 {
     size_t kept = 0;
 
-    if (read_span(run->en->db, "ckey, ekey, ukey, sales, purchases", "rollup_customer_month",
-                  "rollup_customer_day", a, b, add_customer_row, rows, err))
-        return -1;
+    for (int m = date_month_index(a); a <= b && m <= date_month_index(b); m++) {
+        cdate first = date_month_first(m), last = date_month_last(m);
+        cdate from = a > first ? a : first, to = b < last ? b : last;
+        const struct customer_rows *cached;
+
+        if (from != first || to != last) {
+            if (read_span(run->en->db, CUSTOMER_COLUMNS, "rollup_customer_month",
+                          "rollup_customer_day", from, to, add_customer_row, rows, err))
+                return -1;
+            continue;
+        }
+        cached = month_customer_rows(run, m, err);
+        if (!cached)
+            return -1;
+        XGROW(rows->rows, rows->alloc, rows->n + cached->n + 1);
+        if (cached->n)
+            memcpy(rows->rows + rows->n, cached->rows, cached->n * sizeof(*rows->rows));
+        rows->n += cached->n;
+    }
 
     /* Drop rows whose ckey is out of range (none after a refresh). */
     for (size_t i = 0; i < rows->n; i++)
