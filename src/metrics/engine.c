@@ -64,6 +64,11 @@ void engine_close(struct engine *en)
     free(en->month_cache);
     en->month_cache = NULL;
     en->nmonth_cache = en->month_cache_alloc = 0;
+    for (size_t i = 0; i < en->nseller_cache; i++)
+        free(en->seller_cache[i].rows);
+    free(en->seller_cache);
+    en->seller_cache = NULL;
+    en->nseller_cache = en->seller_cache_alloc = 0;
 }
 
 void ranked_push(struct ranked_list *l, int subject, int64_t value)

@@ -42,6 +42,19 @@ struct customer_rows {
     size_t n, alloc;
 };
 
+/* One row of rollup_seller_month. */
+struct seller_row {
+    int seller, unit;
+    int64_t sales;
+};
+
+/* The rows of rollup_seller_month for one month. */
+struct seller_month {
+    int month;
+    struct seller_row *rows;
+    size_t n, alloc;
+};
+
 /* The rows of rollup_customer_month for one month. */
 struct month_rows {
     int month;
@@ -62,6 +75,8 @@ struct engine {
      * read each month once. */
     struct month_rows *month_cache;
     size_t nmonth_cache, month_cache_alloc;
+    struct seller_month *seller_cache; /* the same for seller rows */
+    size_t nseller_cache, seller_cache_alloc;
     /* Optional hooks for the lists of metrics.h (lists.c): when top_out
      * is set, the top set of top_slot is copied there; when at_risk_fn is
      * set, it is called for each customer at risk with its owner on the

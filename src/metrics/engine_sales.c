@@ -69,12 +69,66 @@ static void add_sales_row(void *ctx, struct db_stmt *st)
     acc_add(c->run, slots, n, c->field, db_column_int64(st, 2));
 }
 
+static void add_seller_row(void *ctx, struct db_stmt *st)
+{
+    struct seller_month *month = ctx;
+
+    XGROW(month->rows, month->alloc, month->n + 1);
+    month->rows[month->n].seller = (int)db_column_int64(st, 0);
+    month->rows[month->n].unit = (int)db_column_int64(st, 1);
+    month->rows[month->n].sales = db_column_int64(st, 2);
+    month->n++;
+}
+
+/* The seller rows of whole month m, read once per engine. */
+static const struct seller_month *month_seller_rows(struct engine_run *run, int m,
+                                                    struct strbuf *err)
+{
+    struct engine *en = run->en;
+    struct seller_month *entry;
+
+    for (size_t i = 0; i < en->nseller_cache; i++)
+        if (en->seller_cache[i].month == m)
+            return &en->seller_cache[i];
+    XGROW(en->seller_cache, en->seller_cache_alloc, en->nseller_cache + 1);
+    entry = &en->seller_cache[en->nseller_cache];
+    memset(entry, 0, sizeof(*entry));
+    entry->month = m;
+    if (read_span(en->db, "ekey, ukey, sales", "rollup_seller_month", "rollup_seller_day",
+                  date_month_first(m), date_month_last(m), add_seller_row, entry, err)) {
+        free(entry->rows);
+        return NULL;
+    }
+    en->nseller_cache++;
+    return entry;
+}
+
 int engine_sum_sales(struct engine_run *run, cdate a, cdate b, size_t field, struct strbuf *err)
 {
     struct sales_ctx ctx = {run, field};
 
-    return read_span(run->en->db, "ekey, ukey, sales", "rollup_seller_month", "rollup_seller_day",
-                     a, b, add_sales_row, &ctx, err);
+    for (int m = date_month_index(a); a <= b && m <= date_month_index(b); m++) {
+        cdate first = date_month_first(m), last = date_month_last(m);
+        cdate from = a > first ? a : first, to = b < last ? b : last;
+        const struct seller_month *cached;
+
+        if (from != first || to != last) {
+            if (read_span(run->en->db, "ekey, ukey, sales", "rollup_seller_month",
+                          "rollup_seller_day", from, to, add_sales_row, &ctx, err))
+                return -1;
+            continue;
+        }
+        cached = month_seller_rows(run, m, err);
+        if (!cached)
+            return -1;
+        for (size_t i = 0; i < cached->n; i++) {
+            size_t slots[ORG_MAX_CHAIN + 2];
+            int n = org_slots(&run->en->org, cached->rows[i].seller, cached->rows[i].unit, slots);
+
+            acc_add(run, slots, n, field, cached->rows[i].sales);
+        }
+    }
+    return 0;
 }
 
 /*
@@ -85,26 +139,21 @@ int engine_sum_sales(struct engine_run *run, cdate a, cdate b, size_t field, str
 static int top_performers(struct engine_run *run, struct strbuf *err)
 {
     const struct org *org = &run->en->org;
-    struct db_stmt *st;
     struct ranked_list *lists;
     int64_t *sales12 = xcalloc(org->nemployees + 1, sizeof(*sales12));
-    int step, rc = -1;
+    int rc = -1;
 
-    /* Summed here: SQLite's GROUP BY sorts the rows first and is slower. */
-    st = db_prepare(run->en->db,
-                    "SELECT ekey, sales FROM rollup_seller_month"
-                    " WHERE month BETWEEN ? AND ? AND ekey >= 0",
-                    err);
+    /* Sales credited to each employee in the 12 months before P. */
     lists = xcalloc(run->nslots, sizeof(*lists));
-    if (!st)
-        goto out;
-    db_bind_int64(st, 1, run->p.first_month - 12);
-    db_bind_int64(st, 2, run->p.first_month - 1);
-    while ((step = db_step(st, err)) == DB_ROW)
-        if (db_column_int64(st, 0) < (int64_t)org->nemployees)
-            sales12[db_column_int64(st, 0)] += db_column_int64(st, 1);
-    if (step == DB_ERROR)
-        goto out;
+    for (int m = run->p.first_month - 12; m < run->p.first_month; m++) {
+        const struct seller_month *cached = month_seller_rows(run, m, err);
+
+        if (!cached)
+            goto out;
+        for (size_t i = 0; i < cached->n; i++)
+            if (cached->rows[i].seller >= 0 && (size_t)cached->rows[i].seller < org->nemployees)
+                sales12[cached->rows[i].seller] += cached->rows[i].sales;
+    }
 
     /* Each candidate joins the ranking of every wanted slot it belongs to. */
     for (size_t e = 0; e < org->nemployees; e++) {
@@ -132,7 +181,6 @@ static int top_performers(struct engine_run *run, struct strbuf *err)
     }
     rc = 0;
 out:
-    db_finalize(st);
     for (size_t s = 0; s < run->nslots; s++)
         free(lists[s].items);
     free(lists);
