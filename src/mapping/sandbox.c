@@ -37,7 +37,8 @@ static int authorize(void *arg, int action, const char *a, const char *b, const 
     case SQLITE_FUNCTION:
         return SQLITE_OK;
     case SQLITE_READ:
-        if (!db || strcmp(db, "main"))
+        /* db is NULL when no column is read, as in COUNT(*). */
+        if (db && strcmp(db, "main"))
             return SQLITE_DENY;
         for (size_t i = 0; i < m->nsources; i++)
             if (!strcasecmp(a, m->sources[i].name))

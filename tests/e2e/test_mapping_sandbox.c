@@ -1,8 +1,8 @@
 /*
- * End-to-end tests of mapping files beyond the shipped examples: the
- * sandbox refuses anything but reading the staging tables, errors of a
- * mapped row name its source and line, and foreign files without a
- * mapping are read through the alias table with the lenient parsers.
+ * End-to-end tests of mapping files beyond the shipped examples. The
+ * sandbox rejects anything but reading the staging tables, and errors
+ * and rejected rows of a mapped row name its source and line. Foreign
+ * files without a mapping are read through the alias table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +125,52 @@ static void mapped_error_names_source_line(void **state)
     json_decref(report);
 }
 
+static void mapped_rejects_written_from_select(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *report;
+    char *rejects, *path;
+
+    free(write_file(fx->dir, "data/orders.csv",
+                    "id,day,total\nA1,2024-03-05,10\nA2,3/5/24,20\nA3,2024-03-07,30\n"));
+    write_mapping(fx, "SELECT id AS order_id, day AS order_date, total AS amount, "
+                      "'lines' AS _source, _line FROM lines");
+    report = run_cairn_json(fx->dir, ARGS("--lang", "en", "--db", fx->db, "import", "data",
+                                          "--map", "map.json", "--skip-bad-rows", "--rejects", "bad.csv", "--format",
+                                          "json"),
+                            0);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(report, "files"), 0), "inserted")),
+                     2);
+    json_decref(report);
+    path = path_join(fx->dir, "bad.csv");
+    rejects = read_file(path, NULL);
+    assert_non_null(rejects);
+    assert_string_equal(rejects, "order_id,order_date,amount,source,line,reason\n"
+                                 "A2,3/5/24,20,data/orders.csv,3,"
+                                 "\"'3/5/24' is not a valid date (a two-digit year is not "
+                                 "accepted; write the year with four digits): write it as "
+                                 "2024-03-05, or give --date-order dmy or mdy for "
+                                 "day/month/year dates\"\n");
+    free(rejects);
+    free(path);
+}
+
+static void aggregate_without_columns_allowed(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *report;
+
+    free(write_file(fx->dir, "data/orders.csv", "id,day,total\nA1,2024-03-05,10\n"));
+    write_mapping(fx, "SELECT 'N' || COUNT(*) AS order_id, '2024-03-05' AS order_date, "
+                      "COUNT(*) AS amount FROM lines");
+    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json",
+                                          "--format", "json"),
+                            0);
+    assert_true(json_is_integer(json_object_get(report, "batch")));
+    json_decref(report);
+}
+
 static void alias_headers_read_leniently(void **state)
 {
     struct fixture *fx = *state;
@@ -159,6 +205,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(sandbox_rejects_other_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_values_read_leniently, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_error_names_source_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(mapped_rejects_written_from_select, setup, teardown),
+        cmocka_unit_test_setup_teardown(aggregate_without_columns_allowed, setup, teardown),
         cmocka_unit_test_setup_teardown(alias_headers_read_leniently, setup, teardown),
     };
 
