@@ -72,8 +72,8 @@ void import_progress_draw(void *ctx, long rows)
     if (p->expected > 0 && rows <= p->expected && rate > 0) {
         int width = 30, done = (int)((double)rows / (double)p->expected * width);
 
-        fprintf(stderr, "\r[%.*s%*s] %3d%%  ", done, "##############################",
-                width - done, "", (int)(100.0 * (double)rows / (double)p->expected));
+        fprintf(stderr, "\r[%.*s%*s] %3d%%  ", done, "##############################", width - done,
+                "", (int)(100.0 * (double)rows / (double)p->expected));
         fprintf(stderr, _("%ld rows, %.0f rows/s, %.0f s left"), rows, rate,
                 (double)(p->expected - rows) / rate);
     } else {

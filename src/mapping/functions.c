@@ -179,7 +179,8 @@ static void fn_yuan(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     if (sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER) {
-        sqlite3_result_error(ctx, _("cairn_yuan: give an integer number of fen, such as SUM(cairn_fen(x))"), -1);
+        sqlite3_result_error(
+            ctx, _("cairn_yuan: give an integer number of fen, such as SUM(cairn_fen(x))"), -1);
         return;
     }
     decimal_format(sqlite3_value_int64(argv[0]), out);
@@ -285,12 +286,12 @@ int functions_register(sqlite3 *db, struct strbuf *err)
         int nargs;
         void (*fn)(sqlite3_context *, int, sqlite3_value **);
     } fns[] = {
-        {"cairn_date", 1, fn_date},      {"cairn_date", 2, fn_date},
-        {"cairn_money", 1, fn_money},    {"cairn_wan", 1, fn_wan},
-        {"cairn_fen", 1, fn_fen},        {"cairn_fen", 2, fn_fen},
-        {"cairn_yuan", 1, fn_yuan},
-        {"cairn_number", 1, fn_number},  {"cairn_width", 1, fn_width},
-        {"cairn_null_if", -1, fn_null_if}, {"cairn_map", -1, fn_map},
+        {"cairn_date", 1, fn_date},   {"cairn_date", 2, fn_date},
+        {"cairn_money", 1, fn_money}, {"cairn_wan", 1, fn_wan},
+        {"cairn_fen", 1, fn_fen},     {"cairn_fen", 2, fn_fen},
+        {"cairn_yuan", 1, fn_yuan},   {"cairn_number", 1, fn_number},
+        {"cairn_width", 1, fn_width}, {"cairn_null_if", -1, fn_null_if},
+        {"cairn_map", -1, fn_map},
     };
 
     for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {

@@ -6,6 +6,7 @@
  * may not leave it.
  */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,10 +16,23 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-static const char *source_keys[] = {"name", "file", "sheet", "encoding", "header",
+static const char *source_keys[] = {"name",      "file",       "sheet",   "encoding", "header",
                                     "delimiter", "whitespace", "comment", NULL};
 static const char *target_keys[] = {"entity", "sql", "comment", NULL};
 static const char *top_keys[] = {"sources", "targets", "comment", NULL};
+
+/* Appends a message to err; returns -1 for the caller to return. */
+static int fail(struct strbuf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct strbuf *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    sb_vaddf(err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 /* Whether every key of o is one of keys; else names the first other. */
 static bool keys_known(json_t *o, const char *const *keys, const char *what, struct strbuf *err)
@@ -26,7 +40,8 @@ static bool keys_known(json_t *o, const char *const *keys, const char *what, str
     const char *key;
     json_t *v;
 
-    json_object_foreach(o, key, v) {
+    json_object_foreach(o, key, v)
+    {
         size_t i;
 
         for (i = 0; keys[i] && strcmp(keys[i], key); i++)
@@ -50,7 +65,8 @@ static char *text_or_lines(json_t *v)
         return xstrdup(json_string_value(v));
     if (!json_is_array(v) || !json_array_size(v))
         return NULL;
-    json_array_foreach(v, i, line) {
+    json_array_foreach(v, i, line)
+    {
         if (!json_is_string(line)) {
             sb_release(&sb);
             return NULL;
@@ -96,26 +112,36 @@ static int load_source(struct mapping_source *s, json_t *o, const char *base, bo
 
     /* Checks first: every key has its type. */
     if (!json_is_object(o))
-        return sb_addf(err, "%s", _("each source must be a JSON object")), -1;
+        return fail(err, "%s", _("each source must be a JSON object"));
     if (!keys_known(o, source_keys, _("a source"), err))
         return -1;
     if (!json_is_string(name) || !name_is_valid(json_string_value(name)))
-        return sb_addf(err, "%s", _("each source needs a \"name\": the table its SELECTs read, without double quotes and not starting with _ or sqlite_")), -1;
+        return fail(err, "%s",
+                    _("each source needs a \"name\": the table its SELECTs read, without double "
+                      "quotes and not starting with _ or sqlite_"));
     s->name = xstrdup(json_string_value(name));
-    if ((file && !json_is_string(file)) || (sheet && !json_is_string(sheet) && !json_is_null(sheet)) ||
+    if ((file && !json_is_string(file)) ||
+        (sheet && !json_is_string(sheet) && !json_is_null(sheet)) ||
         (enc && !json_is_string(enc)) || (header && !json_is_boolean(header)) ||
         (delim && !json_is_string(delim)) || (ws && !json_is_boolean(ws)))
-        return sb_addf(err, _("source '%s': \"file\", \"sheet\", \"encoding\" and \"delimiter\" are strings, \"header\" and \"whitespace\" true or false"), s->name), -1;
+        return fail(err,
+                    _("source '%s': \"file\", \"sheet\", \"encoding\" and \"delimiter\" are "
+                      "strings, \"header\" and \"whitespace\" true or false"),
+                    s->name);
     if (file && !path_is_inside(json_string_value(file)))
-        return sb_addf(err, _("source '%s': the file '%s' must be named relative to the imported folder, without '..'"), s->name, json_string_value(file)), -1;
+        return fail(err,
+                    _("source '%s': the file '%s' must be named relative to the imported "
+                      "folder, without '..'"),
+                    s->name, json_string_value(file));
     if (!file && base_is_dir)
-        return sb_addf(err, _("source '%s' needs a \"file\" inside the imported folder"), s->name), -1;
+        return fail(err, _("source '%s' needs a \"file\" inside the imported folder"), s->name);
 
     /* The file: below the folder, beside the workbook, or the workbook. */
     if (!file) {
         sb_add(&sb, base);
     } else if (base_is_dir) {
-        sb_addf(&sb, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", json_string_value(file));
+        sb_addf(&sb, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/",
+                json_string_value(file));
     } else {
         slash = strrchr(base, '/');
         if (slash)
@@ -131,7 +157,9 @@ static int load_source(struct mapping_source *s, json_t *o, const char *base, bo
     /* How it is read. */
     if (enc) {
         if (source_encoding_parse(json_string_value(enc), &s->opts.encoding))
-            return sb_addf(err, _("source '%s': unknown encoding '%s': use auto, utf-8, gb18030 or utf-16"), s->name, json_string_value(enc)), -1;
+            return fail(err,
+                        _("source '%s': unknown encoding '%s': use auto, utf-8, gb18030 or utf-16"),
+                        s->name, json_string_value(enc));
         s->encoding_set = true;
     }
     s->header = !header || json_is_true(header);
@@ -145,7 +173,8 @@ static int load_source(struct mapping_source *s, json_t *o, const char *base, bo
         else if (!strcmp(d, ",") || !strcmp(d, ";"))
             s->opts.delimiter = d[0];
         else
-            return sb_addf(err, _("source '%s': the delimiter must be \",\", \";\" or \"tab\""), s->name), -1;
+            return fail(err, _("source '%s': the delimiter must be \",\", \";\" or \"tab\""),
+                        s->name);
     }
     if (s->sheet)
         sb_addf(&sb, "%s#%s", s->path, s->sheet);
@@ -161,15 +190,16 @@ static int load_target(struct mapping *m, struct mapping_target *t, json_t *o, s
 
     t->m = m;
     if (!json_is_object(o))
-        return sb_addf(err, "%s", _("each target must be a JSON object")), -1;
+        return fail(err, "%s", _("each target must be a JSON object"));
     if (!keys_known(o, target_keys, _("a target"), err))
         return -1;
     if (!json_is_string(entity))
-        return sb_addf(err, "%s", _("each target needs an \"entity\", such as orders")), -1;
+        return fail(err, "%s", _("each target needs an \"entity\", such as orders"));
     t->entity = xstrdup(json_string_value(entity));
     t->sql = text_or_lines(json_object_get(o, "sql"));
     if (!t->sql)
-        return sb_addf(err, _("target '%s' needs \"sql\": a SELECT, as a string or an array of lines"), t->entity), -1;
+        return fail(err, _("target '%s' needs \"sql\": a SELECT, as a string or an array of lines"),
+                    t->entity);
     return 0;
 }
 
@@ -184,7 +214,8 @@ struct mapping *mapping_load(const char *path, const char *base, struct strbuf *
 
     m->path = xstrdup(path);
     if (!root) {
-        sb_addf(err, _("the mapping file %s cannot be read: %s (line %d)"), path, jerr.text, jerr.line);
+        sb_addf(err, _("the mapping file %s cannot be read: %s (line %d)"), path, jerr.text,
+                jerr.line);
         goto fail;
     }
     sources = json_object_get(root, "sources");
@@ -192,12 +223,14 @@ struct mapping *mapping_load(const char *path, const char *base, struct strbuf *
     if (!json_is_object(root) || !keys_known(root, top_keys, _("the mapping"), err) ||
         !json_is_array(sources) || !json_is_array(targets) || !json_array_size(targets)) {
         if (!err->len)
-            sb_add(err, _("a mapping file is a JSON object with \"sources\" and \"targets\" arrays"));
+            sb_add(err,
+                   _("a mapping file is a JSON object with \"sources\" and \"targets\" arrays"));
         goto fail;
     }
 
     m->sources = xcalloc(json_array_size(sources) + 1, sizeof(*m->sources));
-    json_array_foreach(sources, i, v) {
+    json_array_foreach(sources, i, v)
+    {
         m->nsources++;
         if (load_source(&m->sources[i], v, base, base_is_dir, err))
             goto fail;
@@ -208,7 +241,8 @@ struct mapping *mapping_load(const char *path, const char *base, struct strbuf *
             }
     }
     m->targets = xcalloc(json_array_size(targets), sizeof(*m->targets));
-    json_array_foreach(targets, i, v) {
+    json_array_foreach(targets, i, v)
+    {
         m->ntargets++;
         if (load_target(m, &m->targets[i], v, err))
             goto fail;

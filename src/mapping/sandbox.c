@@ -171,8 +171,7 @@ int mapping_rows_next(struct mapping_rows *r, struct source_record **rec, const 
             sb_addf(err, _("the SQL of target %s ran longer than %d seconds and was stopped"),
                     r->t->entity, MAPPING_TIME_LIMIT);
         else
-            sb_addf(err, _("the SQL of target %s failed: %s"), r->t->entity,
-                    sqlite3_errmsg(m->db));
+            sb_addf(err, _("the SQL of target %s failed: %s"), r->t->entity, sqlite3_errmsg(m->db));
         return -1;
     }
     for (int c = 0; c < r->ncols; c++) {
@@ -184,7 +183,8 @@ int mapping_rows_next(struct mapping_rows *r, struct source_record **rec, const 
     }
     r->rec.nfields = n;
     r->rec.line = r->line_col >= 0 ? (long)sqlite3_column_int64(r->st, r->line_col) : 0;
-    *source = source_display(m, r->source_col >= 0 ? (const char *)sqlite3_column_text(r->st, r->source_col) : NULL);
+    *source = source_display(
+        m, r->source_col >= 0 ? (const char *)sqlite3_column_text(r->st, r->source_col) : NULL);
     *rec = &r->rec;
     return 1;
 }

@@ -56,8 +56,8 @@ static int exec(struct mapping *m, const char *sql, struct strbuf *err)
 
 /* Prepares the INSERT of a row of ncols columns and _line. Columns added
  * to a headerless table come after _line, so they are named. */
-static sqlite3_stmt *prepare_insert(struct mapping *m, const struct mapping_source *s,
-                                    size_t ncols, struct strbuf *err)
+static sqlite3_stmt *prepare_insert(struct mapping *m, const struct mapping_source *s, size_t ncols,
+                                    struct strbuf *err)
 {
     struct strbuf sql = STRBUF_INIT;
     sqlite3_stmt *st = NULL;

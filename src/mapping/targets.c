@@ -34,7 +34,8 @@ int mapping_add_targets(struct import_run *run, const char *const *paths, size_t
 
     if (npaths != 1) {
         file_failure(run, map_path, 0, -1,
-                     _("with --map, give exactly one folder or workbook: the mapping names its sources inside it"));
+                     _("with --map, give exactly one folder or workbook: the mapping names its "
+                       "sources inside it"));
         goto out;
     }
 
@@ -68,7 +69,9 @@ int mapping_add_targets(struct import_run *run, const char *const *paths, size_t
         struct import_file *f;
 
         if (!e) {
-            sb_setf(&msg, _("unknown entity '%s' in the mapping: use an entity name such as orders or employees"),
+            sb_setf(&msg,
+                    _("unknown entity '%s' in the mapping: use an entity name such as orders or "
+                      "employees"),
                     m->targets[i].entity);
             file_failure(run, map_path, 0, -1, msg.buf);
             continue;

@@ -15,10 +15,10 @@
 
 #include "support.h"
 
-#define CRM CAIRN_SHARED_DATA "/maven-crm-sales-opportunities/CRM+Sales+Opportunities"
-#define RETAIL CAIRN_SHARED_DATA "/online-retail-sample"
-#define CDNOW CAIRN_SHARED_DATA "/cdnow"
-#define SUPERSTORE CAIRN_SHARED_DATA "/cn-superstore/示例 - 超市.xls"
+#define CRM           CAIRN_SHARED_DATA "/maven-crm-sales-opportunities/CRM+Sales+Opportunities"
+#define RETAIL        CAIRN_SHARED_DATA "/online-retail-sample"
+#define CDNOW         CAIRN_SHARED_DATA "/cdnow"
+#define SUPERSTORE    CAIRN_SHARED_DATA "/cn-superstore/示例 - 超市.xls"
 #define EXAMPLE(name) CAIRN_SOURCE_DIR "/examples/" name
 
 struct fixture {
@@ -70,11 +70,12 @@ static long long entity_rows(json_t *report, const char *kind)
     size_t i;
     json_t *f;
 
-    json_array_foreach(json_object_get(report, "files"), i, f)
-        if (!strcmp(json_string_value(json_object_get(f, "kind")), kind)) {
-            assert_int_equal(json_integer_value(json_object_get(f, "rejected")), 0);
-            return json_integer_value(json_object_get(f, "inserted"));
-        }
+    json_array_foreach(json_object_get(report, "files"), i,
+                       f) if (!strcmp(json_string_value(json_object_get(f, "kind")), kind))
+    {
+        assert_int_equal(json_integer_value(json_object_get(f, "rejected")), 0);
+        return json_integer_value(json_object_get(f, "inserted"));
+    }
     fail_msg("no report entry for %s", kind);
     return -1;
 }
@@ -82,10 +83,10 @@ static long long entity_rows(json_t *report, const char *kind)
 /* Imports path with the mapping, and checks reconcile agrees after. */
 static json_t *import_mapped(struct fixture *fx, const char *path, const char *map)
 {
-    json_t *report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", path, "--map", map,
-                                                  "--format", "json"), 0);
-    json_t *rec = run_cairn_json(fx->dir, ARGS("--db", fx->db, "reconcile", path, "--map", map,
-                                               "--format", "json"), 0);
+    json_t *report = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "import", path, "--map", map, "--format", "json"), 0);
+    json_t *rec = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "reconcile", path, "--map", map, "--format", "json"), 0);
 
     assert_true(json_is_true(json_object_get(rec, "ok")));
     json_decref(rec);

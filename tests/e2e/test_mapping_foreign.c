@@ -124,20 +124,22 @@ static void gbk_without_bom_and_unit_path(void **state)
 
     write_bytes(fx->dir, "员工.csv", gbk, len);
     free(gbk);
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "员工.csv", "--kind",
-                                          "employees", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", "员工.csv", "--kind", "employees", "--format", "json"), 0);
     assert_int_equal(file_count(report, "inserted"), 2);
     /* root, 华东大区, two 分公司 and their two 一组 teams */
     assert_int_equal(json_integer_value(json_object_get(report, "units_created")), 6);
     json_decref(report);
-    expect_text(fx, "SELECT name || '|' || unit_id || '|' || hire_date FROM employees "
-                    "WHERE employee_id = 'E1'",
+    expect_text(fx,
+                "SELECT name || '|' || unit_id || '|' || hire_date FROM employees "
+                "WHERE employee_id = 'E1'",
                 "张伟|华东大区/杭州分公司/一组|2024-03-05");
     expect_text(fx, "SELECT name || '|' || hire_date FROM employees WHERE employee_id = 'E2'",
                 "李娜|2024-03-06");
-    expect_text(fx, "SELECT parent_id || '|' || kind || '|' || name FROM org_units "
-                    "WHERE unit_id = '华东大区/宁波分公司/一组'",
+    expect_text(fx,
+                "SELECT parent_id || '|' || kind || '|' || name FROM org_units "
+                "WHERE unit_id = '华东大区/宁波分公司/一组'",
                 "华东大区/宁波分公司|team|一组");
 }
 
@@ -150,9 +152,8 @@ static void utf8_bom_header_trailing_space(void **state)
                     "\xEF\xBB\xBF订单号 ,下单日期,金额（元）,销售员\n"
                     "A1,2024/3/5,\"¥1,234.50\",\n"
                     "A2,２０２４－０３－０６,１２３４．５,\n"));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "orders.csv", "--format",
-                                          "json"),
-                            0);
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "orders.csv", "--format", "json"), 0);
     assert_int_equal(file_count(report, "inserted"), 2);
     json_decref(report);
     expect_text(fx, "SELECT order_date || '|' || amount FROM orders WHERE order_id = 'A1'",
@@ -165,13 +166,13 @@ static void stray_a0_byte_names_line_and_offset(void **state)
 {
     struct fixture *fx = *state;
     /* Line 3 contains the byte 0xA0 (a Latin-1 no-break space) after "A2,". */
-    const char text[] = "订单号,下单日期,金额\nA1,2024-03-05,10\nA2,\xA0" "2024-03-06,20\n";
+    const char text[] = "订单号,下单日期,金额\nA1,2024-03-05,10\nA2,\xA0"
+                        "2024-03-06,20\n";
     json_t *report, *e;
 
     write_bytes(fx->dir, "orders.csv", text, sizeof(text) - 1);
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "orders.csv", "--format",
-                                          "json"),
-                            1);
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "orders.csv", "--format", "json"), 1);
     e = first_error(report);
     assert_int_equal(json_integer_value(json_object_get(e, "line")), 3);
     assert_int_equal(json_integer_value(json_object_get(e, "offset")),
@@ -194,9 +195,9 @@ static void check_rows_minus_rejected(struct fixture *fx, long n)
     free(write_file(fx->dir, "orders.csv", sb.buf));
     sb_release(&sb);
 
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "orders.csv",
-                                          "--skip-bad-rows", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", "orders.csv", "--skip-bad-rows", "--format", "json"), 0);
     assert_int_equal(file_count(report, "rows"), n);
     assert_int_equal(file_count(report, "rejected"), 1);
     assert_int_equal(file_count(report, "inserted"), n - 1);
@@ -233,13 +234,13 @@ static void date_order_same_for_all_columns(void **state)
     struct fixture *fx = *state;
     json_t *report;
 
-    free(write_file(fx->dir, "employees.csv",
-                    "工号,姓名,入职日期,离职日期,离职原因\nE1,王芳,05/03/2020,06/04/2021,voluntary\n"));
+    free(write_file(
+        fx->dir, "employees.csv",
+        "工号,姓名,入职日期,离职日期,离职原因\nE1,王芳,05/03/2020,06/04/2021,voluntary\n"));
 
     /* Without an order both dates are ambiguous. */
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "employees.csv",
-                                          "--format", "json"),
-                            1);
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "employees.csv", "--format", "json"), 1);
     assert_int_equal(json_integer_value(json_object_get(first_file(report), "error_count")), 2);
     json_decref(report);
 
@@ -247,8 +248,9 @@ static void date_order_same_for_all_columns(void **state)
         char expected[32];
         char *v;
 
-        report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "employees.csv",
-                                              "--date-order", cases[i].order, "--format", "json"),
+        report = run_cairn_json(fx->dir,
+                                ARGS("--db", fx->db, "import", "employees.csv", "--date-order",
+                                     cases[i].order, "--format", "json"),
                                 0);
         json_decref(report);
         snprintf(expected, sizeof(expected), "%s|%s", cases[i].hire, cases[i].leave);
@@ -265,9 +267,9 @@ static void four_digit_year_only(void **state)
 
     free(write_file(fx->dir, "employees.csv",
                     "工号,姓名,入职日期\nE1,老李,1958-03-05\nE2,小李,58-03-05\n"));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "employees.csv",
-                                          "--skip-bad-rows", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", "employees.csv", "--skip-bad-rows", "--format", "json"), 0);
     assert_int_equal(file_count(report, "inserted"), 1);
     assert_int_equal(file_count(report, "rejected"), 1);
     e = first_error(report);
@@ -287,9 +289,8 @@ static void kind_file_lenient_canonical_strict(void **state)
 
     /* orders.csv is a canonical file: only canonical forms. */
     free(write_file(fx->dir, "orders.csv", text));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "orders.csv", "--format",
-                                          "json"),
-                            1);
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "orders.csv", "--format", "json"), 1);
     assert_int_equal(json_integer_value(json_object_get(first_file(report), "error_count")), 2);
     e = first_error(report);
     assert_string_equal(json_string_value(json_object_get(e, "value")), "2024/3/5");
@@ -297,9 +298,9 @@ static void kind_file_lenient_canonical_strict(void **state)
 
     /* The same text given with --kind is a foreign file. */
     free(write_file(fx->dir, "export.csv", text));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "export.csv", "--kind",
-                                          "orders", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", "export.csv", "--kind", "orders", "--format", "json"), 0);
     assert_int_equal(file_count(report, "inserted"), 1);
     json_decref(report);
     expect_text(fx, "SELECT order_date || '|' || amount FROM orders", "2024-03-05|123450");
@@ -345,9 +346,9 @@ static void gbk_hr_table_without_mojibake(void **state)
 
     /* The SELECT names every header, so a mojibake header fails it. */
     free(write_file(fx->dir, "hr.map.json", map));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", HR_GBK, "--map",
-                                          "hr.map.json", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "import", HR_GBK, "--map", "hr.map.json", "--format", "json"),
+        0);
     assert_int_equal(file_count(report, "inserted"), (long long)(n - 1));
     assert_int_equal(n - 1, 14999);
     json_decref(report);
@@ -356,8 +357,7 @@ static void gbk_hr_table_without_mojibake(void **state)
     assert_string_equal(lines[0], "工作满意度,绩效评估得分,参与项目数量,平均每月工作的小时数,"
                                   "在职工龄,是否有工作事故,是否离职,是否晋升过,部门,薪资水平");
     for (size_t i = 1; i < n; i += 997) {
-        snprintf(sql, sizeof(sql), "SELECT name FROM employees WHERE employee_id = 'HR%zu'",
-                 i + 1);
+        snprintf(sql, sizeof(sql), "SELECT name FROM employees WHERE employee_id = 'HR%zu'", i + 1);
         v = query_text(fx, sql);
         assert_non_null(v);
         assert_string_equal(v, lines[i]);
@@ -385,18 +385,18 @@ static void ibm_csv_and_xlsx_through_mappings(void **state)
 
     free(write_file(fx->dir, "csv.map.json", csv_map));
     free(write_file(fx->dir, "xlsx.map.json", xlsx_map));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", HR_IBM, "--map",
-                                          "csv.map.json", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", HR_IBM, "--map", "csv.map.json", "--format", "json"), 0);
     assert_int_equal(file_count(report, "inserted"), 1470);
     json_decref(report);
     expect_text(fx, "SELECT COUNT(*) FROM employees WHERE name LIKE '销售部/%'", "446");
     expect_text(fx, "SELECT COUNT(*) FROM employees WHERE name LIKE '%/是'", "237");
 
     /* The workbook contains the same people and values: nothing changes. */
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", HR_IBM, "--map",
-                                          "xlsx.map.json", "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", HR_IBM, "--map", "xlsx.map.json", "--format", "json"), 0);
     assert_int_equal(file_count(report, "unchanged"), 1470);
     json_decref(report);
 }

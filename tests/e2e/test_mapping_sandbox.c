@@ -76,8 +76,10 @@ static void sandbox_rejects_other_statements(void **state)
         json_t *report;
 
         write_mapping(fx, refused[i]);
-        report = run_cairn_json(fx->dir, ARGS("--lang", "en", "--db", fx->db, "import", "data",
-                                              "--map", "map.json", "--format", "json"), 1);
+        report = run_cairn_json(fx->dir,
+                                ARGS("--lang", "en", "--db", fx->db, "import", "data", "--map",
+                                     "map.json", "--format", "json"),
+                                1);
         assert_non_null(first_message(report));
         assert_non_null(strstr(first_message(report), "the SQL of target orders"));
         assert_true(json_is_null(json_object_get(report, "batch")));
@@ -94,13 +96,15 @@ static void mapped_values_read_leniently(void **state)
                     "id,day,total,who\nA1,2024/3/5,\"¥1,234.50\",NA\nA2,2024年3月6日,1.2万,\n"));
     write_mapping(fx, "SELECT id AS order_id, day AS order_date, total AS amount, "
                       "cairn_null_if(who, 'NA') AS customer_id, _line FROM lines");
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json",
-                                          "--format", "json"), 0);
+    report = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json", "--format", "json"),
+        0);
     f = json_array_get(json_object_get(report, "files"), 0);
     assert_int_equal(json_integer_value(json_object_get(f, "inserted")), 2);
     json_decref(report);
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "reconcile", "data", "--map",
-                                          "map.json", "--format", "json"), 0);
+    report = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "reconcile", "data", "--map", "map.json", "--format", "json"),
+        0);
     assert_true(json_is_true(json_object_get(report, "ok")));
     json_decref(report);
 }
@@ -110,12 +114,12 @@ static void mapped_error_names_source_line(void **state)
     struct fixture *fx = *state;
     json_t *report, *f, *e;
 
-    free(write_file(fx->dir, "data/orders.csv",
-                    "id,day,total\nA1,2024-03-05,10\nA2,3/5/24,20\n"));
+    free(write_file(fx->dir, "data/orders.csv", "id,day,total\nA1,2024-03-05,10\nA2,3/5/24,20\n"));
     write_mapping(fx, "SELECT id AS order_id, day AS order_date, total AS amount, "
                       "'lines' AS _source, _line FROM lines");
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json",
-                                          "--format", "json"), 1);
+    report = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json", "--format", "json"),
+        1);
     f = json_array_get(json_object_get(report, "files"), 0);
     e = json_array_get(json_object_get(f, "errors"), 0);
     assert_string_equal(json_string_value(json_object_get(e, "source")), "data/orders.csv");
@@ -135,10 +139,11 @@ static void mapped_rejects_written_from_select(void **state)
                     "id,day,total\nA1,2024-03-05,10\nA2,3/5/24,20\nA3,2024-03-07,30\n"));
     write_mapping(fx, "SELECT id AS order_id, day AS order_date, total AS amount, "
                       "'lines' AS _source, _line FROM lines");
-    report = run_cairn_json(fx->dir, ARGS("--lang", "en", "--db", fx->db, "import", "data",
-                                          "--map", "map.json", "--skip-bad-rows", "--rejects", "bad.csv", "--format",
-                                          "json"),
-                            0);
+    report =
+        run_cairn_json(fx->dir,
+                       ARGS("--lang", "en", "--db", fx->db, "import", "data", "--map", "map.json",
+                            "--skip-bad-rows", "--rejects", "bad.csv", "--format", "json"),
+                       0);
     assert_int_equal(json_integer_value(json_object_get(
                          json_array_get(json_object_get(report, "files"), 0), "inserted")),
                      2);
@@ -164,9 +169,9 @@ static void aggregate_without_columns_allowed(void **state)
     free(write_file(fx->dir, "data/orders.csv", "id,day,total\nA1,2024-03-05,10\n"));
     write_mapping(fx, "SELECT 'N' || COUNT(*) AS order_id, '2024-03-05' AS order_date, "
                       "COUNT(*) AS amount FROM lines");
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json",
-                                          "--format", "json"),
-                            0);
+    report = run_cairn_json(
+        fx->dir, ARGS("--db", fx->db, "import", "data", "--map", "map.json", "--format", "json"),
+        0);
     assert_true(json_is_integer(json_object_get(report, "batch")));
     json_decref(report);
 }
@@ -180,8 +185,9 @@ static void alias_headers_read_leniently(void **state)
     free(write_file(fx->dir, "export.csv",
                     "订单号 ,下单日期,金额（元）\nB1,2024/3/5,\"¥1,234.50\"\nB2,2024.3.6,1.2万\n"
                     "B3,05/03/2024,1\n"));
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "export.csv", "--kind",
-                                          "orders", "--format", "json"), 1);
+    report = run_cairn_json(
+        fx->dir,
+        ARGS("--db", fx->db, "import", "export.csv", "--kind", "orders", "--format", "json"), 1);
     f = json_array_get(json_object_get(report, "files"), 0);
     assert_int_equal(json_integer_value(json_object_get(f, "rejected")), 1);
     e = json_array_get(json_object_get(f, "errors"), 0);
@@ -191,8 +197,9 @@ static void alias_headers_read_leniently(void **state)
     json_decref(report);
 
     /* With a date order the same file is stored. */
-    report = run_cairn_json(fx->dir, ARGS("--db", fx->db, "import", "export.csv", "--kind",
-                                          "orders", "--date-order", "dmy", "--format", "json"),
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", "export.csv", "--kind", "orders",
+                                 "--date-order", "dmy", "--format", "json"),
                             0);
     f = json_array_get(json_object_get(report, "files"), 0);
     assert_int_equal(json_integer_value(json_object_get(f, "inserted")), 3);

@@ -122,8 +122,7 @@ static void text_functions(void **state)
     expect("cairn_map('否', '是', 'voluntary', '否', '')", "");
     expect("cairn_map('?', '是', 'voluntary')", "?");
     expect("cairn_map('?', '是', 'voluntary', 'other')", "other");
-    expect("cairn_map('x', 'y')",
-           "ERROR: cairn_map: give a value and pairs of from and to values");
+    expect("cairn_map('x', 'y')", "ERROR: cairn_map: give a value and pairs of from and to values");
 }
 
 /* Loads a mapping of one headerless file with the given SQL. */
@@ -137,8 +136,9 @@ static struct mapping *load_mapping(const char *dir, const char *data, const cha
     char *map_path, *base;
 
     free(write_file(dir, "data/rows.txt", data));
-    sb_addf(&map, "{\"sources\":[{\"name\":\"t\",\"file\":\"rows.txt\",\"header\":false,"
-                  "\"whitespace\":true}],\"targets\":[{\"entity\":\"orders\",\"sql\":\"%s\"}]}",
+    sb_addf(&map,
+            "{\"sources\":[{\"name\":\"t\",\"file\":\"rows.txt\",\"header\":false,"
+            "\"whitespace\":true}],\"targets\":[{\"entity\":\"orders\",\"sql\":\"%s\"}]}",
             sql);
     map_path = write_file(dir, "map.json", map.buf);
     sb_release(&map);
@@ -159,8 +159,8 @@ static struct mapping *load_mapping(const char *dir, const char *data, const cha
 static void headerless_table_grows(void **state)
 {
     char *dir = make_temp_dir();
-    struct mapping *m = load_mapping(dir, "a 1\nb 2 x\nc\n",
-                                     "SELECT c1 AS order_id, c2, c3, _line FROM t");
+    struct mapping *m =
+        load_mapping(dir, "a 1\nb 2 x\nc\n", "SELECT c1 AS order_id, c2, c3, _line FROM t");
     struct strbuf err = STRBUF_INIT;
     struct mapping_rows *r = mapping_rows_open(&m->targets[0], &err);
     struct source_record *rec;
@@ -219,10 +219,8 @@ static void time_limit_stops_select(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(date_function),
-        cmocka_unit_test(money_functions),
-        cmocka_unit_test(text_functions),
-        cmocka_unit_test(headerless_table_grows),
+        cmocka_unit_test(date_function),           cmocka_unit_test(money_functions),
+        cmocka_unit_test(text_functions),          cmocka_unit_test(headerless_table_grows),
         cmocka_unit_test(time_limit_stops_select),
     };
 
