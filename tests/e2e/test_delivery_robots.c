@@ -200,13 +200,14 @@ static void feishu_signature_verifies(void **state)
     unsigned char mac[EVP_MAX_MD_SIZE], expected[64];
     unsigned int mac_len = 0;
     char key[128];
-    long long ts, now = (long long)time(NULL);
+    long long ts, now;
     json_t *out, *body;
 
     robot_url(f, "delivery.feishu.url", "/feishu");
     config(f, "delivery.feishu.secret", secret);
     out = deliver_test(f, "feishu", 0);
     json_decref(out);
+    now = (long long)time(NULL);
 
     /* The body keeps msg_type and content and gains timestamp (seconds,
      * a string) and sign = base64(HMAC-SHA256 keyed with timestamp + "\n"
