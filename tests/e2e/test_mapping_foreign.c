@@ -15,8 +15,9 @@
 #include "support.h"
 #include "util/strbuf.h"
 
-#define HR_GBK CAIRN_SHARED_DATA "/cn-hr-turnover-gbk"
-#define HR_IBM CAIRN_SHARED_DATA "/cn-ibm-hr-attrition"
+#define HR_GBK     CAIRN_SHARED_DATA "/cn-hr-turnover-gbk"
+#define HR_IBM     CAIRN_SHARED_DATA "/cn-ibm-hr-attrition"
+#define SUPERSTORE CAIRN_SHARED_DATA "/cn-superstore/示例 - 超市.xls"
 
 struct fixture {
     char *dir, *db;
@@ -306,6 +307,31 @@ static void kind_file_lenient_canonical_strict(void **state)
     expect_text(fx, "SELECT order_date || '|' || amount FROM orders", "2024-03-05|123450");
 }
 
+static void workbook_errors_name_sheet(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *report, *e;
+
+    /* The order lines sheet read as orders: line amounts have a third
+     * decimal and an order's lines share its id. */
+    report = run_cairn_json(fx->dir,
+                            ARGS("--db", fx->db, "import", SUPERSTORE, "--kind", "orders",
+                                 "--sheet", "订单", "--dry-run", "--format", "json"),
+                            1);
+    assert_int_equal(file_count(report, "rows"), 10000);
+    e = first_error(report);
+    assert_string_equal(json_string_value(json_object_get(e, "source")), SUPERSTORE "#订单");
+    assert_int_equal(json_integer_value(json_object_get(e, "line")), 2);
+    assert_string_equal(json_string_value(json_object_get(e, "column")), "销售额");
+    assert_string_equal(json_string_value(json_object_get(e, "field")), "amount");
+    assert_string_equal(json_string_value(json_object_get(e, "value")), "129.696");
+    e = json_array_get(json_object_get(first_file(report), "errors"), 1);
+    assert_string_equal(json_string_value(json_object_get(e, "column")), "订单 ID");
+    assert_string_equal(json_string_value(json_object_get(e, "field")), "order_id");
+    assert_int_equal(json_integer_value(json_object_get(e, "line")), 3);
+    json_decref(report);
+}
+
 /* Decodes the GBK file independently and returns its lines (caller frees
  * the array and its text through lines[0]). */
 static char **gbk_lines(const char *path, size_t *n)
@@ -412,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(date_order_same_for_all_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(four_digit_year_only, setup, teardown),
         cmocka_unit_test_setup_teardown(kind_file_lenient_canonical_strict, setup, teardown),
+        cmocka_unit_test_setup_teardown(workbook_errors_name_sheet, setup, teardown),
         cmocka_unit_test_setup_teardown(gbk_hr_table_without_mojibake, setup, teardown),
         cmocka_unit_test_setup_teardown(ibm_csv_and_xlsx_through_mappings, setup, teardown),
     };
