@@ -103,6 +103,8 @@ static struct request *request_new(struct MHD_Connection *conn, const char *meth
     req->path = url;
     req->resp.status = 0;
     memcpy(req->client_ip, "?", 2);
+    /* NOTE: the TCP peer, since X-Forwarded-For is not trusted. Behind a
+     * reverse proxy every client shares one address for login throttling. */
     if (info && info->client_addr) {
         const struct sockaddr *sa = info->client_addr;
 
