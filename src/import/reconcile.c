@@ -163,7 +163,8 @@ static json_t *entity_report(struct entity_sums *es, bool *ok)
     json_t *o = json_object(), *months = json_array();
     bool amounts = es->entity->main_amount != NULL;
 
-    qsort(es->months, es->nmonths, sizeof(*es->months), compare_months);
+    if (es->nmonths > 0)
+        qsort(es->months, es->nmonths, sizeof(*es->months), compare_months);
     for (size_t i = 0; i < es->nmonths; i++) {
         const struct month_sums *m = &es->months[i];
         json_t *mo = json_object();

@@ -342,7 +342,7 @@ static void skip_bad_rows_cascades(void **state)
 {
     struct fixture *fx = *state;
     json_t *report;
-    char *rejects;
+    char *rejects, *rejects_path;
     size_t len;
 
     /* E9's hire date is invalid, so its customer C9 (owner E9) and the
@@ -367,7 +367,9 @@ static void skip_bad_rows_cascades(void **state)
     assert_string_equal(json_string_value(json_object_get(report, "rejects")), "rejected-1.csv");
     json_decref(report);
 
-    rejects = read_file(path_join(fx->dir, "rejected-1.csv"), &len);
+    rejects_path = path_join(fx->dir, "rejected-1.csv");
+    rejects = read_file(rejects_path, &len);
+    free(rejects_path);
     assert_non_null(rejects);
     assert_string_equal(
         rejects,
