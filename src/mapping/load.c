@@ -213,9 +213,13 @@ struct mapping *mapping_load(const char *path, const char *base, struct strbuf *
     bool base_is_dir = stat(base, &st) == 0 && S_ISDIR(st.st_mode);
 
     m->path = xstrdup(path);
-    if (!root) {
-        sb_addf(err, _("the mapping file %s cannot be read: %s (line %d)"), path, jerr.text,
+    if (!root && jerr.line > 0) {
+        sb_addf(err, _("the mapping file %s is not valid JSON: %s (line %d)"), path, jerr.text,
                 jerr.line);
+        goto fail;
+    }
+    if (!root) {
+        sb_addf(err, _("the mapping file %s cannot be read: %s"), path, jerr.text);
         goto fail;
     }
     sources = json_object_get(root, "sources");

@@ -87,6 +87,63 @@ static void sandbox_rejects_other_statements(void **state)
     }
 }
 
+static void invalid_mappings_fail_the_run(void **state)
+{
+    static const struct {
+        const char *json, *message;
+    } cases[] = {
+        {"{\"sources\": [}", "is not valid JSON"},
+        {"{\"sources\":[],\"targets\":[],\"x\":1}", "unknown key 'x' in the mapping"},
+        {"{\"sources\":[{\"name\":\"a\",\"file\":\"/etc/passwd\"}],"
+         "\"targets\":[{\"entity\":\"orders\",\"sql\":\"SELECT 1\"}]}",
+         "must be named relative to the imported folder"},
+        {"{\"sources\":[{\"name\":\"a\",\"file\":\"../x.csv\"}],"
+         "\"targets\":[{\"entity\":\"orders\",\"sql\":\"SELECT 1\"}]}",
+         "must be named relative to the imported folder"},
+        {"{\"sources\":[{\"name\":\"a\",\"file\":\"orders.csv\"},"
+         "{\"name\":\"A\",\"file\":\"orders.csv\"}],"
+         "\"targets\":[{\"entity\":\"orders\",\"sql\":\"SELECT 1\"}]}",
+         "two sources are named 'A'"},
+        {"{\"sources\":[{\"name\":\"a\",\"file\":\"orders.csv\"}],"
+         "\"targets\":[{\"entity\":\"sales\",\"sql\":\"SELECT 1\"}]}",
+         "unknown entity 'sales'"},
+        {"{\"sources\":[{\"name\":\"a\",\"file\":\"missing.csv\"}],"
+         "\"targets\":[{\"entity\":\"orders\",\"sql\":\"SELECT 1\"}]}",
+         "missing.csv"},
+    };
+    struct fixture *fx = *state;
+
+    free(write_file(fx->dir, "data/orders.csv", "id,day,total\nA1,2024-03-05,10\n"));
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *report;
+
+        free(write_file(fx->dir, "map.json", cases[i].json));
+        report = run_cairn_json(fx->dir,
+                                ARGS("--lang", "en", "--db", fx->db, "import", "data", "--map",
+                                     "map.json", "--format", "json"),
+                                1);
+        assert_non_null(first_message(report));
+        if (!strstr(first_message(report), cases[i].message))
+            fail_msg("case %zu: '%s' lacks '%s'", i, first_message(report), cases[i].message);
+        json_decref(report);
+    }
+}
+
+static void map_needs_one_path(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *report;
+
+    free(write_file(fx->dir, "data/orders.csv", "id,day,total\nA1,2024-03-05,10\n"));
+    write_mapping(fx, "SELECT id AS order_id FROM lines");
+    report = run_cairn_json(fx->dir,
+                            ARGS("--lang", "en", "--db", fx->db, "import", "data", "data", "--map",
+                                 "map.json", "--format", "json"),
+                            1);
+    assert_non_null(strstr(first_message(report), "give exactly one folder or workbook"));
+    json_decref(report);
+}
+
 static void mapped_values_read_leniently(void **state)
 {
     struct fixture *fx = *state;
@@ -210,6 +267,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(sandbox_rejects_other_statements, setup, teardown),
+        cmocka_unit_test_setup_teardown(invalid_mappings_fail_the_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(map_needs_one_path, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_values_read_leniently, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_error_names_source_line, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_rejects_written_from_select, setup, teardown),
