@@ -75,8 +75,8 @@ static int add_sample_warning(struct db *db, const char *today, struct delivery_
 {
     json_t *figures = json_pack("{s:f, s:f, s:f}", "labor_cost_ratio", 0.3, "labor_cost", 30000.0,
                                 "sales", 100000.0);
-    struct delivery_warning sample = {"labor_cost_high", "company", "company", "", NULL, figures,
-                                      NULL, "test", today};
+    struct delivery_warning sample = {"labor_cost_high", "company", "company", "",   NULL,
+                                      figures,           NULL,      "test",    today};
     struct delivery_message formatted;
     char period[8];
     int rc;
@@ -210,8 +210,10 @@ static int deliver_log(struct db *db, const struct deliver_options *opts)
     const char *key, *error;
     int step;
 
-    st = db_prepare(db, "SELECT id, time, channel, alert_key, day, attempts, status, "
-                        "response_code, error FROM delivery_log ORDER BY id DESC LIMIT ?", &err);
+    st = db_prepare(db,
+                    "SELECT id, time, channel, alert_key, day, attempts, status, "
+                    "response_code, error FROM delivery_log ORDER BY id DESC LIMIT ?",
+                    &err);
     if (!st) {
         cli_error("%s", err.buf);
         sb_release(&err);
@@ -300,8 +302,8 @@ static int parse_channel(struct cli *cli, const char *arg, struct deliver_option
     }
     ch = delivery_channel_parse(arg);
     if (ch < 0)
-        return cli_usage_error(cli, _("unknown channel '%s': use wecom, dingtalk, feishu, email or all"),
-                               arg);
+        return cli_usage_error(
+            cli, _("unknown channel '%s': use wecom, dingtalk, feishu, email or all"), arg);
     opts->channels = 1u << ch;
     return 0;
 }
@@ -309,15 +311,12 @@ static int parse_channel(struct cli *cli, const char *arg, struct deliver_option
 int cmd_deliver(struct cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
-        {"channel", required_argument, NULL, 'c'},
-        {"to", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'f'},
-        {"limit", required_argument, NULL, 'l'},
-        {"include-today", no_argument, NULL, 'i'},
-        {NULL, 0, NULL, 0},
+        {"channel", required_argument, NULL, 'c'}, {"to", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'f'},  {"limit", required_argument, NULL, 'l'},
+        {"include-today", no_argument, NULL, 'i'}, {NULL, 0, NULL, 0},
     };
-    struct deliver_options opts = {DELIVERY_ALL_CHANNELS, false, false, false, LOG_LIMIT_DEFAULT,
-                                   NULL, 0, 0};
+    struct deliver_options opts = {DELIVERY_ALL_CHANNELS, false, false, false,
+                                   LOG_LIMIT_DEFAULT,     NULL,  0,     0};
     const char *sub;
     struct db *db;
     char *end;
@@ -350,8 +349,8 @@ int cmd_deliver(struct cli *cli, int argc, char **argv)
         case 'l':
             opts.limit = strtol(optarg, &end, 10);
             if (!*optarg || *end || opts.limit < 1) {
-                rc = cli_usage_error(cli, _("invalid --limit '%s': expected a whole number of 1 or more"),
-                                     optarg);
+                rc = cli_usage_error(
+                    cli, _("invalid --limit '%s': expected a whole number of 1 or more"), optarg);
                 goto out;
             }
             break;
@@ -372,8 +371,8 @@ int cmd_deliver(struct cli *cli, int argc, char **argv)
     sub = argv[optind];
     if (strcmp(sub, "test") && strcmp(sub, "log") && strcmp(sub, "digest") &&
         strcmp(sub, "retry")) {
-        rc = cli_usage_error(cli, _("unknown subcommand '%s': use test, log, digest or retry"),
-                             sub);
+        rc =
+            cli_usage_error(cli, _("unknown subcommand '%s': use test, log, digest or retry"), sub);
         goto out;
     }
     if (optind + 1 < argc) {

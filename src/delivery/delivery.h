@@ -47,19 +47,19 @@ int delivery_channel_parse(const char *name);
  * with delivery_message_release.
  */
 struct delivery_message {
-    char *title;        /* one line: the robots' title, the e-mail Subject */
-    char **lines;       /* the body, one line of plain text each */
+    char *title;  /* one line: the robots' title, the e-mail Subject */
+    char **lines; /* the body, one line of plain text each */
     size_t nlines;
     size_t lines_alloc;
-    char *link;         /* an absolute URL or an application path, or NULL */
-    char *lang;         /* catalog name of the text: "zh_CN", "en", ... */
-    char **recipients;  /* e-mail addresses; no e-mail is sent when empty */
+    char *link;        /* an absolute URL or an application path, or NULL */
+    char *lang;        /* catalog name of the text: "zh_CN", "en", ... */
+    char **recipients; /* e-mail addresses; no e-mail is sent when empty */
     size_t nrecipients;
     size_t recipients_alloc;
     /* Idempotency: with a key, a channel that already delivered the same
      * key for the same day is skipped. NULL key: always sent. */
     char *key;
-    char *day;          /* YYYY-MM-DD, with key */
+    char *day; /* YYYY-MM-DD, with key */
 };
 
 void delivery_message_init(struct delivery_message *msg);
@@ -82,15 +82,15 @@ void delivery_message_set_key(struct delivery_message *msg, const char *key, con
 enum delivery_status {
     DELIVERY_NOT_CONFIGURED, /* setting empty, or no recipients for e-mail */
     DELIVERY_SENT,
-    DELIVERY_ALREADY_SENT,   /* the key was delivered on this channel that day */
+    DELIVERY_ALREADY_SENT, /* the key was delivered on this channel that day */
     DELIVERY_FAILED,
 };
 
 struct delivery_outcome {
     enum delivery_status status;
     int attempts;
-    long response_code;      /* HTTP status or SMTP reply code; 0 without one */
-    struct strbuf error;     /* why it failed, translated */
+    long response_code;  /* HTTP status or SMTP reply code; 0 without one */
+    struct strbuf error; /* why it failed, translated */
 };
 
 struct delivery_report {
@@ -118,13 +118,13 @@ int delivery_send_all(struct db *db, const struct delivery_message *msg, struct 
  * warnings"). All pointers are borrowed for the duration of the call.
  */
 struct delivery_warning {
-    const char *rule;       /* "labor_cost_high", ... */
-    const char *scope;      /* "company", "unit:T01", "employee:E001" */
-    const char *subject;    /* unit id, employee id, customer id, ... */
-    const char *period;     /* "YYYY-MM" or "YYYY-MM-DD" */
-    const char *owner;      /* employee id of who should act, or NULL (the GM) */
-    const json_t *figures;  /* JSON object of the figures that fired it */
-    const char *link;       /* drill-down: absolute URL or application path */
+    const char *rule;      /* "labor_cost_high", ... */
+    const char *scope;     /* "company", "unit:T01", "employee:E001" */
+    const char *subject;   /* unit id, employee id, customer id, ... */
+    const char *period;    /* "YYYY-MM" or "YYYY-MM-DD" */
+    const char *owner;     /* employee id of who should act, or NULL (the GM) */
+    const json_t *figures; /* JSON object of the figures that fired it */
+    const char *link;      /* drill-down: absolute URL or application path */
     /* The warning's identity; NULL: rule/scope/subject, or rule/subject
      * for customer_at_risk, whose scope moves with a hand-over. */
     const char *identity;

@@ -14,7 +14,7 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-#define ROBOT_CHANNELS \
+#define ROBOT_CHANNELS                                                                             \
     ((1u << DELIVERY_WECOM) | (1u << DELIVERY_DINGTALK) | (1u << DELIVERY_FEISHU))
 
 int digest_queue(struct db *db, const struct delivery_message *msg, struct strbuf *err)
@@ -33,8 +33,10 @@ int digest_queue(struct db *db, const struct delivery_message *msg, struct strbu
     json_decref(lines);
     json_decref(recipients);
 
-    st = db_prepare(db, "INSERT OR IGNORE INTO delivery_queue(day, alert_key, title, lines, link, "
-                        "recipients) VALUES (?, ?, ?, ?, ?, ?)", err);
+    st = db_prepare(db,
+                    "INSERT OR IGNORE INTO delivery_queue(day, alert_key, title, lines, link, "
+                    "recipients) VALUES (?, ?, ?, ?, ?, ?)",
+                    err);
     rc = st ? 0 : -1;
     if (st) {
         db_bind_text(st, 1, msg->day);
@@ -71,8 +73,10 @@ static void queued_release(struct queued *rows, size_t n)
 static int load_day(struct db *db, const char *day, struct queued **out, size_t *n,
                     struct strbuf *err)
 {
-    struct db_stmt *st = db_prepare(db, "SELECT title, link, recipients FROM delivery_queue "
-                                        "WHERE day = ? ORDER BY id", err);
+    struct db_stmt *st = db_prepare(db,
+                                    "SELECT title, link, recipients FROM delivery_queue "
+                                    "WHERE day = ? ORDER BY id",
+                                    err);
     struct queued *rows = NULL;
     size_t alloc = 0;
     const char *link;
@@ -100,9 +104,9 @@ static bool has_recipient(const struct queued *row, const char *address)
     size_t i;
     json_t *item;
 
-    json_array_foreach(row->recipients, i, item)
-        if (json_is_string(item) && !strcmp(json_string_value(item), address))
-            return true;
+    json_array_foreach(row->recipients, i,
+                       item) if (json_is_string(item) &&
+                                 !strcmp(json_string_value(item), address)) return true;
     return false;
 }
 
@@ -175,10 +179,10 @@ static int flush_day(struct db *db, const struct delivery_config *cfg, const cha
 
     /* One e-mail per recipient with their warnings. */
     for (size_t i = 0; i < n; i++)
-        json_array_foreach(rows[i].recipients, j, item)
-            if (json_is_string(item))
-                json_object_set(addresses, json_string_value(item), json_true());
-    json_object_foreach(addresses, address, unused) {
+        json_array_foreach(rows[i].recipients, j, item) if (json_is_string(item))
+            json_object_set(addresses, json_string_value(item), json_true());
+    json_object_foreach(addresses, address, unused)
+    {
         delivery_message_init(&msg);
         delivery_message_set_lang(&msg, cfg->lang);
         sb_setf(&text, "digest/%s", address);
@@ -211,10 +215,11 @@ int digest_flush(struct db *db, const struct delivery_config *cfg, const char *t
     int rc, failed = 0;
 
     /* The days to send, read before any sending. */
-    st = db_prepare(db, include_today ? "SELECT DISTINCT day FROM delivery_queue WHERE day <= ? "
-                                        "ORDER BY day"
-                                      : "SELECT DISTINCT day FROM delivery_queue WHERE day < ? "
-                                        "ORDER BY day",
+    st = db_prepare(db,
+                    include_today ? "SELECT DISTINCT day FROM delivery_queue WHERE day <= ? "
+                                    "ORDER BY day"
+                                  : "SELECT DISTINCT day FROM delivery_queue WHERE day < ? "
+                                    "ORDER BY day",
                     err);
     if (!st)
         return -1;

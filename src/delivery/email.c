@@ -2,9 +2,9 @@
  * E-mail through an SMTP server with libcurl. The RFC 5322 message has
  * Date, From, To, Subject (RFC 2047 encoded words when it is not plain
  * ASCII) and Message-ID headers. Its text/plain UTF-8 body is sent as
- * base64, so the message is 7-bit clean whatever the server supports. delivery.smtp.url may carry credentials
- * (smtp://user:password@host:587); STARTTLS is used when the server
- * offers it, and smtps:// connects over TLS from the start.
+ * base64, so the message is 7-bit clean whatever the server supports. delivery.smtp.url may carry
+ * credentials (smtp://user:password@host:587); STARTTLS is used when the server offers it, and
+ * smtps:// connects over TLS from the start.
  */
 #include <curl/curl.h>
 #include <openssl/evp.h>

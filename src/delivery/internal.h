@@ -26,8 +26,8 @@ struct delivery_config {
     char *feishu_secret;
     char *smtp_from;
     char *base_url;
-    char *lang;   /* catalog name of delivery.lang */
-    bool digest;  /* delivery.digest = daily */
+    char *lang;  /* catalog name of delivery.lang */
+    bool digest; /* delivery.digest = daily */
     int attempts;
     long retry_delay_ms;
     long timeout_seconds;
@@ -43,8 +43,7 @@ int delivery_send_config(struct db *db, const struct delivery_config *cfg,
 
 /* Appends link as recipients can open it: an application path
  * ("/#/alerts/7") is joined to delivery.base_url when that is set. */
-void delivery_resolve_link(const struct delivery_config *cfg, const char *link,
-                           struct strbuf *out);
+void delivery_resolve_link(const struct delivery_config *cfg, const char *link, struct strbuf *out);
 
 /* The JSON body of a robot message (WeCom, DingTalk or Feishu); the
  * caller frees the text. */
@@ -61,8 +60,7 @@ int feishu_signature(const char *secret, int64_t timestamp, struct strbuf *out);
 
 /* POSTs a robot message once. Returns 0 when the robot accepted it. */
 int robot_attempt(enum delivery_channel channel, const struct delivery_config *cfg,
-                  const struct delivery_message *msg, const char *link,
-                  struct attempt_result *res);
+                  const struct delivery_message *msg, const char *link, struct attempt_result *res);
 
 /* The RFC 5322 text of an e-mail (CRLF line ends) sent at unix time now. */
 void email_format(const struct delivery_message *msg, const char *from, const char *link,

@@ -10,8 +10,8 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-static const char *const channel_names[DELIVERY_CHANNEL_COUNT] = {
-    "wecom", "dingtalk", "feishu", "email"};
+static const char *const channel_names[DELIVERY_CHANNEL_COUNT] = {"wecom", "dingtalk", "feishu",
+                                                                  "email"};
 
 const char *delivery_channel_name(enum delivery_channel channel)
 {
@@ -137,7 +137,8 @@ int delivery_check_lang(struct db *db, const char *value, struct strbuf *err)
 {
     (void)db;
     if (!i18n_catalog_for(value)) {
-        sb_addf(err, _("invalid value '%s' for delivery.lang: expected zh-CN, en, ja or es"), value);
+        sb_addf(err, _("invalid value '%s' for delivery.lang: expected zh-CN, en, ja or es"),
+                value);
         return -1;
     }
     return 0;

@@ -56,11 +56,15 @@ int outbox_update(struct db *db, enum delivery_channel channel, const struct del
     if (!msg->key)
         return 0;
     if (sent) {
-        st = db_prepare(db, "DELETE FROM delivery_outbox WHERE channel = ? AND alert_key = ? "
-                            "AND day = ?", err);
+        st = db_prepare(db,
+                        "DELETE FROM delivery_outbox WHERE channel = ? AND alert_key = ? "
+                        "AND day = ?",
+                        err);
     } else {
-        st = db_prepare(db, "INSERT OR IGNORE INTO delivery_outbox(channel, alert_key, day, "
-                            "message, created) VALUES (?, ?, ?, ?, ?)", err);
+        st = db_prepare(db,
+                        "INSERT OR IGNORE INTO delivery_outbox(channel, alert_key, day, "
+                        "message, created) VALUES (?, ?, ?, ?, ?)",
+                        err);
     }
     if (!st)
         return -1;
@@ -91,8 +95,10 @@ struct outbox_row {
 
 static int load_outbox(struct db *db, struct outbox_row **out, size_t *n, struct strbuf *err)
 {
-    struct db_stmt *st = db_prepare(db, "SELECT channel, alert_key, day, message "
-                                        "FROM delivery_outbox ORDER BY id", err);
+    struct db_stmt *st = db_prepare(db,
+                                    "SELECT channel, alert_key, day, message "
+                                    "FROM delivery_outbox ORDER BY id",
+                                    err);
     struct outbox_row *rows = NULL;
     size_t alloc = 0;
     int step;

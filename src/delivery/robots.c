@@ -179,8 +179,8 @@ static size_t collect_response(char *data, size_t size, size_t nmemb, void *user
 
 /* Builds the URL to POST to: the webhook, signed for a DingTalk robot
  * with a secret. */
-static int robot_url(enum delivery_channel channel, const struct delivery_config *cfg,
-                     CURL *curl, struct strbuf *url, struct strbuf *err)
+static int robot_url(enum delivery_channel channel, const struct delivery_config *cfg, CURL *curl,
+                     struct strbuf *url, struct strbuf *err)
 {
     struct strbuf sign = STRBUF_INIT;
     struct timeval now;
@@ -241,8 +241,7 @@ static int check_robot_answer(enum delivery_channel channel, const struct strbuf
 }
 
 int robot_attempt(enum delivery_channel channel, const struct delivery_config *cfg,
-                  const struct delivery_message *msg, const char *link,
-                  struct attempt_result *res)
+                  const struct delivery_message *msg, const char *link, struct attempt_result *res)
 {
     struct strbuf url = STRBUF_INIT, answer = STRBUF_INIT;
     struct curl_slist *headers = NULL;
@@ -293,7 +292,8 @@ int robot_attempt(enum delivery_channel channel, const struct delivery_config *c
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->code);
     if (res->code < 200 || res->code > 299) {
         res->retryable = res->code >= 500 || res->code == 429;
-        sb_addf(&res->error, _("the robot responded with HTTP %ld: %.200s"), res->code, sb_str(&answer));
+        sb_addf(&res->error, _("the robot responded with HTTP %ld: %.200s"), res->code,
+                sb_str(&answer));
         goto out;
     }
     res->retryable = true;

@@ -46,8 +46,10 @@ static int already_sent(struct db *db, enum delivery_channel channel,
     *sent = false;
     if (!msg->key)
         return 0;
-    st = db_prepare(db, "SELECT 1 FROM delivery_log WHERE channel = ? AND alert_key = ? "
-                        "AND day = ? AND status = 'sent'", err);
+    st = db_prepare(db,
+                    "SELECT 1 FROM delivery_log WHERE channel = ? AND alert_key = ? "
+                    "AND day = ? AND status = 'sent'",
+                    err);
     if (!st)
         return -1;
     db_bind_text(st, 1, delivery_channel_name(channel));
@@ -70,8 +72,10 @@ static int log_outcome(struct db *db, enum delivery_channel channel,
     int rc;
 
     utc_now(now);
-    st = db_prepare(db, "INSERT INTO delivery_log(time, channel, alert_key, day, attempts, status, "
-                        "response_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+    st = db_prepare(db,
+                    "INSERT INTO delivery_log(time, channel, alert_key, day, attempts, status, "
+                    "response_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    err);
     if (!st)
         return -1;
     db_bind_text(st, 1, now);
@@ -116,7 +120,8 @@ static void send_with_retries(const struct delivery_config *cfg, enum delivery_c
         }
         if (!res.retryable || attempt == cfg->attempts)
             break;
-        log_line(LOG_WARN, 0, NULL, "delivery to %s, attempt %d of %d failed: %s; retrying in %ld ms",
+        log_line(LOG_WARN, 0, NULL,
+                 "delivery to %s, attempt %d of %d failed: %s; retrying in %ld ms",
                  delivery_channel_name(channel), attempt, cfg->attempts, sb_str(&res.error), delay);
         sleep_ms(delay);
         delay *= 2;
@@ -127,8 +132,7 @@ out:
     sb_release(&res.error);
 }
 
-void delivery_resolve_link(const struct delivery_config *cfg, const char *link,
-                           struct strbuf *out)
+void delivery_resolve_link(const struct delivery_config *cfg, const char *link, struct strbuf *out)
 {
     size_t base_len = strlen(cfg->base_url);
 

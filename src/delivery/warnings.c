@@ -109,7 +109,8 @@ static void add_figure_value(struct strbuf *out, const json_t *value, enum figur
     double v;
 
     if (json_is_array(value)) {
-        json_array_foreach(value, i, item) {
+        json_array_foreach(value, i, item)
+        {
             if (i)
                 sb_add(out, ", ");
             add_figure_value(out, item, kind);
@@ -260,7 +261,8 @@ int warning_format(struct db *db, const struct delivery_warning *w, const char *
 
     /* Figures, in the order the rule gave them. */
     if (json_is_object(w->figures)) {
-        json_object_foreach((json_t *)w->figures, key, value) {
+        json_object_foreach((json_t *)w->figures, key, value)
+        {
             fig = figure_label(key);
             sb_reset(&text);
             add_figure_value(&text, value, fig ? fig->kind : FIG_PLAIN);
@@ -279,8 +281,8 @@ out:
  * failed send is added to failures (one line each); returns -1 only when
  * the warning could not be formatted, queued or logged. */
 static int deliver_one(struct db *db, const struct delivery_config *cfg,
-                       const struct delivery_warning *w, const char *today,
-                       struct strbuf *failures, struct strbuf *err)
+                       const struct delivery_warning *w, const char *today, struct strbuf *failures,
+                       struct strbuf *err)
 {
     struct delivery_message msg;
     struct strbuf send_err = STRBUF_INIT;

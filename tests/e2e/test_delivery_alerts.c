@@ -79,15 +79,14 @@ static int teardown(void **state)
 
 static size_t count_log(struct fixture *f, const char *channel, const char *status)
 {
-    json_t *log = run_cairn_json(NULL, ARGS("--db", f->db, "deliver", "log", "--limit", "100000",
-                                            "--format", "json"),
-                                 0);
+    json_t *log = run_cairn_json(
+        NULL, ARGS("--db", f->db, "deliver", "log", "--limit", "100000", "--format", "json"), 0);
     size_t i, n = 0;
     json_t *row;
 
-    json_array_foreach(json_object_get(log, "deliveries"), i, row)
-        n += !strcmp(json_string_value(json_object_get(row, "channel")), channel) &&
-             !strcmp(json_string_value(json_object_get(row, "status")), status);
+    json_array_foreach(json_object_get(log, "deliveries"), i, row) n +=
+        !strcmp(json_string_value(json_object_get(row, "channel")), channel) &&
+        !strcmp(json_string_value(json_object_get(row, "status")), status);
     json_decref(log);
     return n;
 }
@@ -107,12 +106,10 @@ static void run_delivers_each_new_warning(void **state)
     char **mails;
     const char *content;
 
-    warnings = run_cairn_json(NULL, ARGS("--db", f->db, "alerts", "--as-of", "2026-11-30",
-                                         "--format", "json"),
-                              0);
-    out = run_cairn_json(NULL, ARGS("--db", f->db, "alerts", "run", "--as-of", "2026-11-30",
-                                    "--format", "json"),
-                         0);
+    warnings = run_cairn_json(
+        NULL, ARGS("--db", f->db, "alerts", "--as-of", "2026-11-30", "--format", "json"), 0);
+    out = run_cairn_json(
+        NULL, ARGS("--db", f->db, "alerts", "run", "--as-of", "2026-11-30", "--format", "json"), 0);
     added = (size_t)json_integer_value(json_object_get(out, "new"));
     json_decref(out);
     assert_true(added > 0);
@@ -140,9 +137,8 @@ static void run_delivers_each_new_warning(void **state)
     free_messages(mails, nmail);
 
     /* The next run finds the same warnings and delivers nothing. */
-    out = run_cairn_json(NULL, ARGS("--db", f->db, "alerts", "run", "--as-of", "2026-11-30",
-                                    "--format", "json"),
-                         0);
+    out = run_cairn_json(
+        NULL, ARGS("--db", f->db, "alerts", "run", "--as-of", "2026-11-30", "--format", "json"), 0);
     assert_int_equal(json_integer_value(json_object_get(out, "new")), 0);
     assert_int_equal(json_integer_value(json_object_get(out, "held")), added);
     json_decref(out);
@@ -162,9 +158,8 @@ static void digest_sent_by_deliver_digest(void **state)
     const char *content;
 
     config(f, "delivery.digest", "daily");
-    out = run_cairn_json(NULL, ARGS("--db", f->db, "alerts", "run", "--as-of", "2026-11-30",
-                                    "--format", "json"),
-                         0);
+    out = run_cairn_json(
+        NULL, ARGS("--db", f->db, "alerts", "run", "--as-of", "2026-11-30", "--format", "json"), 0);
     added = (size_t)json_integer_value(json_object_get(out, "new"));
     json_decref(out);
     assert_true(added > 0);

@@ -164,14 +164,14 @@ static void unreachable_server_is_retried(void **state)
     smtp_sink_stop(&f->smtp);
     config(f, "delivery.smtp.url", url);
     config(f, "delivery.attempts", "2");
-    out = run_cairn_json(f->dir,
-                         ARGS("--lang", "en", "deliver", "test", "--channel", "email", "--format",
-                              "json"),
-                         1);
+    out = run_cairn_json(
+        f->dir, ARGS("--lang", "en", "deliver", "test", "--channel", "email", "--format", "json"),
+        1);
     o = json_array_get(json_object_get(out, "channels"), 0);
     assert_string_equal(json_string_value(json_object_get(o, "status")), "failed");
     assert_int_equal(json_integer_value(json_object_get(o, "attempts")), 2);
-    assert_non_null(strstr(json_string_value(json_object_get(o, "error")), "sending the e-mail failed"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(o, "error")), "sending the e-mail failed"));
     json_decref(out);
     smtp_sink_start(&f->smtp); /* for the teardown */
 }
@@ -189,7 +189,8 @@ static void missing_sender_fails(void **state)
     o = json_array_get(json_object_get(out, "channels"), 0);
     assert_string_equal(json_string_value(json_object_get(o, "status")), "failed");
     assert_int_equal(json_integer_value(json_object_get(o, "attempts")), 1);
-    assert_non_null(strstr(json_string_value(json_object_get(o, "error")), "delivery.smtp.from is empty"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(o, "error")), "delivery.smtp.from is empty"));
     json_decref(out);
 }
 

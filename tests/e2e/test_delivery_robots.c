@@ -71,9 +71,9 @@ static json_t *outcome_of(json_t *out, const char *channel)
     size_t i;
     json_t *item;
 
-    json_array_foreach(json_object_get(out, "channels"), i, item)
-        if (!strcmp(json_string_value(json_object_get(item, "channel")), channel))
-            return item;
+    json_array_foreach(json_object_get(out, "channels"), i,
+                       item) if (!strcmp(json_string_value(json_object_get(item, "channel")),
+                                         channel)) return item;
     fail_msg("no outcome for %s", channel);
     return NULL;
 }
@@ -120,7 +120,8 @@ static void robots_get_documented_json(void **state)
     content = json_object_get(md, "content");
     assert_true(json_is_string(content));
     assert_int_equal(strncmp(json_string_value(content), "**Cairn test message**\n", 23), 0);
-    assert_non_null(strstr(json_string_value(content), "This is a test message from Cairn for 公司.\n"));
+    assert_non_null(
+        strstr(json_string_value(content), "This is a test message from Cairn for 公司.\n"));
     json_decref(body);
 
     /* DingTalk: {"msgtype":"markdown","markdown":{"title":...,"text":...}},
@@ -136,10 +137,11 @@ static void robots_get_documented_json(void **state)
     md = json_object_get(body, "markdown");
     assert_int_equal(json_object_size(md), 2);
     assert_string_equal(json_string_value(json_object_get(md, "title")), "Cairn test message");
-    assert_int_equal(strncmp(json_string_value(json_object_get(md, "text")),
-                             "#### Cairn test message\n\nThis is a test message from Cairn for 公司.\n",
-                             strlen("#### Cairn test message\n\nThis is a test message from Cairn for 公司.\n")),
-                     0);
+    assert_int_equal(
+        strncmp(json_string_value(json_object_get(md, "text")),
+                "#### Cairn test message\n\nThis is a test message from Cairn for 公司.\n",
+                strlen("#### Cairn test message\n\nThis is a test message from Cairn for 公司.\n")),
+        0);
     json_decref(body);
 
     /* Feishu: {"msg_type":"text","content":{"text":...}}. */
@@ -151,10 +153,11 @@ static void robots_get_documented_json(void **state)
     assert_string_equal(json_string_value(json_object_get(body, "msg_type")), "text");
     content = json_object_get(body, "content");
     assert_int_equal(json_object_size(content), 1);
-    assert_int_equal(strncmp(json_string_value(json_object_get(content, "text")),
-                             "Cairn test message\nThis is a test message from Cairn for 公司.\n",
-                             strlen("Cairn test message\nThis is a test message from Cairn for 公司.\n")),
-                     0);
+    assert_int_equal(
+        strncmp(json_string_value(json_object_get(content, "text")),
+                "Cairn test message\nThis is a test message from Cairn for 公司.\n",
+                strlen("Cairn test message\nThis is a test message from Cairn for 公司.\n")),
+        0);
     json_decref(body);
 }
 
@@ -220,8 +223,8 @@ static void feishu_signature_verifies(void **state)
     ts = strtoll(json_string_value(json_object_get(body, "timestamp")), NULL, 10);
     assert_true(ts > now - 60 && ts <= now);
     snprintf(key, sizeof(key), "%lld\n%s", ts, secret);
-    assert_non_null(HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)"", 0, mac,
-                         &mac_len));
+    assert_non_null(
+        HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)"", 0, mac, &mac_len));
     EVP_EncodeBlock(expected, mac, (int)mac_len);
     assert_string_equal(json_string_value(json_object_get(body, "sign")), (char *)expected);
     json_decref(body);
@@ -249,7 +252,8 @@ static void no_retry_after_client_error(void **state)
     json_t *out, *o, *log, *row;
 
     robot_url(f, "delivery.wecom.url", "/wecom");
-    receiver_script(&f->rx, "/wecom", 400, "{\"errcode\":40008,\"errmsg\":\"invalid message type\"}");
+    receiver_script(&f->rx, "/wecom", 400,
+                    "{\"errcode\":40008,\"errmsg\":\"invalid message type\"}");
     out = deliver_test(f, "wecom", 1);
     o = outcome_of(out, "wecom");
     assert_string_equal(json_string_value(json_object_get(o, "status")), "failed");
@@ -310,7 +314,8 @@ static void attempts_run_out(void **state)
         receiver_script(&f->rx, "/feishu", 503, "busy");
     r = run_cairn(f->dir, NULL, ARGS("--lang", "en", "deliver", "test", "--channel", "feishu"));
     assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.out, "feishu: failed after 3 attempts: the robot responded with HTTP 503: busy\n"));
+    assert_non_null(strstr(
+        r.out, "feishu: failed after 3 attempts: the robot responded with HTTP 503: busy\n"));
     run_result_free(&r);
 }
 

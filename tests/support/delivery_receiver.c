@@ -121,8 +121,8 @@ void receiver_start(struct receiver *r)
     setenv("no_proxy", "127.0.0.1,localhost", 1);
     setenv("NO_PROXY", "127.0.0.1,localhost", 1);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
-                                 NULL, answer, r, MHD_OPTION_SOCK_ADDR, &addr,
+    r->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                                 answer, r, MHD_OPTION_SOCK_ADDR, &addr,
                                  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_END);
     assert_non_null(r->daemon);
     info = MHD_get_daemon_info(r->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -333,7 +333,8 @@ char *mail_header(const char *message, const char *name)
 /* Decodes base64 text, ignoring line breaks; returns the byte count. */
 static size_t decode_base64(const char *text, size_t n, unsigned char *out)
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     unsigned bits = 0, nbits = 0;
     size_t len = 0;
     const char *pos;

@@ -14,10 +14,10 @@
 #include <sys/types.h>
 
 #define RECEIVER_MAX_REQUESTS 64
-#define RECEIVER_MAX_SCRIPT 8
+#define RECEIVER_MAX_SCRIPT   8
 
 struct received_request {
-    char path[64];       /* "/wecom", "/dingtalk", "/feishu", ... */
+    char path[64];         /* "/wecom", "/dingtalk", "/feishu", ... */
     char *query_timestamp; /* the timestamp and sign query parameters, or NULL */
     char *query_sign;
     char *content_type;

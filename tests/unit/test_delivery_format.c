@@ -151,9 +151,17 @@ static void email_headers_and_body(void **state)
 static void unsafe_addresses_skipped(void **state)
 {
     static const char *const rejected[] = {
-        "", "no-at-sign", "@example.com", "a@", "a@b@c", "a b@example.com",
-        "a@example.com\r\nBcc: x@evil.example", "<a@example.com>", "a,b@example.com",
-        "\"a\"@example.com", "a\t@example.com",
+        "",
+        "no-at-sign",
+        "@example.com",
+        "a@",
+        "a@b@c",
+        "a b@example.com",
+        "a@example.com\r\nBcc: x@evil.example",
+        "<a@example.com>",
+        "a,b@example.com",
+        "\"a\"@example.com",
+        "a\t@example.com",
     };
     struct delivery_message msg;
 

@@ -93,10 +93,10 @@ static int setup(void **state)
     f->figures1 = json_pack("{s:f, s:f, s:i}", "labor_cost_ratio", 0.3125, "labor_cost", 31250.5,
                             "sales", 100000);
     f->figures2 = json_pack("{s:[i, f, i], s:i}", "sales", 40000, 30000.25, 0, "minimum", 50000);
-    f->w[0] = (struct delivery_warning){"labor_cost_high", "unit:T1", "T1", "2024-03", "E2",
-                                        f->figures1, "/#/alerts/7", NULL, NULL};
+    f->w[0] = (struct delivery_warning){"labor_cost_high", "unit:T1",     "T1", "2024-03", "E2",
+                                        f->figures1,       "/#/alerts/7", NULL, NULL};
     f->w[1] = (struct delivery_warning){"below_minimum", "employee:E3", "E3", "2024-03", NULL,
-                                        f->figures2, "/#/alerts/8", NULL, NULL};
+                                        f->figures2,     "/#/alerts/8", NULL, NULL};
     *state = f;
     return 0;
 }
@@ -258,15 +258,17 @@ static void failing_channel_does_not_stop_others(void **state)
     struct fixture *f = *state;
     struct strbuf err = STRBUF_INIT;
 
-    receiver_script(&f->rx, "/wecom", 400, "{\"errcode\":40008,\"errmsg\":\"invalid message type\"}");
+    receiver_script(&f->rx, "/wecom", 400,
+                    "{\"errcode\":40008,\"errmsg\":\"invalid message type\"}");
     assert_int_equal(alerts_deliver_new(f->db, "2024-04-02", f->w, 1, &err), -1);
     assert_non_null(strstr(err.buf, "wecom: delivery failed after 1 attempts"));
     assert_null(strstr(err.buf, "dingtalk"));
     assert_int_equal(receiver_count(&f->rx, "/wecom"), 1);
     assert_int_equal(receiver_count(&f->rx, "/dingtalk"), 1);
     assert_int_equal(receiver_count(&f->rx, "/feishu"), 1);
-    assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_log WHERE channel = 'wecom' "
-                                   "AND status = 'failed' AND response_code = 400 AND attempts = 1"),
+    assert_int_equal(count_rows(f,
+                                "SELECT count(*) FROM delivery_log WHERE channel = 'wecom' "
+                                "AND status = 'failed' AND response_code = 400 AND attempts = 1"),
                      1);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox WHERE channel = 'wecom'"),
                      1);
@@ -302,9 +304,8 @@ static void old_failures_dropped(void **state)
     assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox"), 1);
 
     /* A failure older than a week is dropped, not sent. */
-    assert_int_equal(db_exec(f->db, "UPDATE delivery_outbox SET created = '2024-04-02T00:00:00Z'",
-                             NULL),
-                     0);
+    assert_int_equal(
+        db_exec(f->db, "UPDATE delivery_outbox SET created = '2024-04-02T00:00:00Z'", NULL), 0);
     assert_int_equal(delivery_retry_failed(f->db, &err), 0);
     assert_int_equal(receiver_count(&f->rx, "/feishu"), 1);
     assert_int_equal(count_rows(f, "SELECT count(*) FROM delivery_outbox"), 0);
