@@ -160,7 +160,8 @@ static void print_table(const struct scorecard *sc, const bool *selected)
 
     period_format(&sc->period, period);
     date_format(sc->as_of, as_of);
-    printf(_("Key results of %s for %s, as of %s"), sc->scope, period, as_of);
+    printf(_("Key results of %s for %s, as of %s"),
+           strcmp(sc->scope, "company") ? sc->scope : _("the whole company"), period, as_of);
     if (sc->partial)
         printf(" %s", _("(partial period)"));
     putchar('\n');
