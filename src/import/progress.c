@@ -65,7 +65,8 @@ void import_progress_draw(void *ctx, long rows)
     struct import_progress *p = ctx;
     double t = now(), elapsed = t - p->start, rate;
 
-    if (t - p->last_draw < 0.2)
+    /* The last row of the estimate is always drawn, so the bar ends full. */
+    if (t - p->last_draw < 0.2 && rows != p->expected)
         return;
     p->last_draw = t;
     rate = elapsed > 0 ? rows / elapsed : 0;
