@@ -149,12 +149,24 @@ static long long fen_of(const char *s)
     return sign * (whole * 100 + frac);
 }
 
+/* Appends a copy of s to the array v of *n strings unless it is in it. */
+static char **add_distinct(char **v, size_t *n, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(v[i], s))
+            return v;
+    v = realloc(v, (*n + 1) * sizeof(*v));
+    v[(*n)++] = strdup(s);
+    return v;
+}
+
 static void crm_won_deals(void **state)
 {
     struct fixture *fx = *state;
     FILE *fp = fopen(CRM "/sales_pipeline.csv", "r");
-    char line[1024], *f[16];
-    long long won = 0, fen = 0, accounts = -1;
+    char line[1024], *f[16], **managers = NULL, **offices = NULL;
+    long long won = 0, fen = 0, accounts = -1, agents = 0;
+    size_t nmanagers = 0, noffices = 0;
     json_t *report;
 
     /* The won deals and their value, straight from the file. */
@@ -174,16 +186,40 @@ static void crm_won_deals(void **state)
         accounts++;
     fclose(fp);
 
+    /* Agents, and the distinct managers and offices of sales_teams.csv. */
+    fp = fopen(CRM "/sales_teams.csv", "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    while (fgets(line, sizeof(line), fp)) {
+        assert_int_equal(split_csv(line, f, 16), 3);
+        agents++;
+        managers = add_distinct(managers, &nmanagers, f[1]);
+        offices = add_distinct(offices, &noffices, f[2]);
+    }
+    fclose(fp);
+
     report = import_mapped(fx, CRM, EXAMPLE("crm-sales-opportunities.map.json"));
     assert_int_equal(entity_rows(report, "orders"), won);
     assert_int_equal(entity_rows(report, "customers"), accounts);
-    /* 35 agents and 6 managers; the company, 3 offices and 6 teams. */
-    assert_int_equal(entity_rows(report, "employees"), 41);
-    assert_int_equal(entity_rows(report, "org_units"), 10);
+    assert_int_equal(entity_rows(report, "employees"), agents + (long long)nmanagers);
+    /* The company, one region per office and one team per manager. */
+    assert_int_equal(entity_rows(report, "org_units"), 1 + (long long)(noffices + nmanagers));
+    assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM org_units WHERE kind = 'team' AND "
+                                   "manager_id = unit_id"),
+                     (long long)nmanagers);
+    assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM employees WHERE position = 'sales' "
+                                   "AND hire_date = '2016-10-01' AND manager_id = unit_id"),
+                     agents);
     assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders"), won);
     assert_int_equal(query_int(fx, "SELECT SUM(amount) FROM orders"), fen);
     assert_int_equal(fen, 1000553400);
     json_decref(report);
+    for (size_t i = 0; i < nmanagers; i++)
+        free(managers[i]);
+    for (size_t i = 0; i < noffices; i++)
+        free(offices[i]);
+    free(managers);
+    free(offices);
 }
 
 static int compare_strings(const void *a, const void *b)
