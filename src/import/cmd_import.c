@@ -143,6 +143,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
             return cli_bad_option(cli, optopt, argv[optind - 1]);
         }
     }
+    if (opts.map_path && (opts.kind || opts.source.sheet))
+        return cli_usage_error(cli, "%s", _("--kind and --sheet do not apply with --map: the mapping names each target's entity and each source's sheet"));
     if (optind >= argc)
         return cli_usage_error(cli, "%s", _("give at least one file or folder to import"));
 

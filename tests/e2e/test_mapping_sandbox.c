@@ -144,6 +144,27 @@ static void map_needs_one_path(void **state)
     json_decref(report);
 }
 
+static void map_with_kind_or_sheet_exits_2(void **state)
+{
+    static const char *const commands[] = {"import", "reconcile"};
+    struct fixture *fx = *state;
+
+    for (size_t i = 0; i < 2; i++) {
+        struct run_result r = run_cairn(fx->dir, NULL,
+                                        ARGS("--lang", "en", "--db", fx->db, commands[i], "data",
+                                             "--map", "map.json", "--kind", "orders"));
+
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "--kind and --sheet do not apply with --map"));
+        run_result_free(&r);
+        r = run_cairn(fx->dir, NULL,
+                      ARGS("--lang", "en", "--db", fx->db, commands[i], "data", "--map", "map.json",
+                           "--sheet", "订单"));
+        assert_int_equal(r.status, 2);
+        run_result_free(&r);
+    }
+}
+
 static void mapped_values_read_leniently(void **state)
 {
     struct fixture *fx = *state;
@@ -269,6 +290,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sandbox_rejects_other_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_mappings_fail_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(map_needs_one_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(map_with_kind_or_sheet_exits_2, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_values_read_leniently, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_error_names_source_line, setup, teardown),
         cmocka_unit_test_setup_teardown(mapped_rejects_written_from_select, setup, teardown),
