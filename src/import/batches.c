@@ -263,14 +263,19 @@ out:
 int imports_undo(struct db *db, long long batch_id, struct strbuf *err)
 {
     struct db_stmt *st = NULL;
+    struct rollup_delta delta;
     int rc;
 
+    rollup_delta_init(&delta);
     if (db_begin(db, err))
         return -1;
     rc = check_undoable(db, batch_id, err);
     if (rc)
         goto fail;
     rc = -1;
+    /* What the rollups must follow, read before the rows change. */
+    if (rollup_delta_add_batch(db, &delta, batch_id, err))
+        goto fail;
     for (size_t i = nentities; i-- > 0;)
         if (undo_entity(db, batch_id, entities[i], err))
             goto fail;
@@ -278,10 +283,11 @@ int imports_undo(struct db *db, long long batch_id, struct strbuf *err)
     if (!st)
         goto fail;
     db_bind_int64(st, 1, batch_id);
-    if (db_step(st, err) == DB_ERROR || rollups_refresh(db, err))
+    if (db_step(st, err) == DB_ERROR || rollups_refresh_delta(db, &delta, err))
         goto fail;
     db_finalize(st);
     st = NULL;
+    rollup_delta_free(&delta);
     if (db_commit(db, err)) {
         /* Deferred foreign keys fail here: rows of a later batch still
          * name rows this batch inserted. */
@@ -294,6 +300,7 @@ int imports_undo(struct db *db, long long batch_id, struct strbuf *err)
     return 0;
 fail:
     db_finalize(st);
+    rollup_delta_free(&delta);
     db_rollback(db);
     return rc;
 }

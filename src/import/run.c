@@ -263,6 +263,20 @@ static bool files_ok(const struct import_run *run, bool *rows_rejected)
     return ok;
 }
 
+/* Brings the rollups up to date with what the batch wrote. */
+static int refresh_rollups(struct db *db, long long batch, struct strbuf *err)
+{
+    struct rollup_delta delta;
+    int rc;
+
+    rollup_delta_init(&delta);
+    rc = rollup_delta_add_batch(db, &delta, batch, err) || rollups_refresh_delta(db, &delta, err)
+             ? -1
+             : 0;
+    rollup_delta_free(&delta);
+    return rc;
+}
+
 /* Stores the run under a new batch; the caller commits or rolls back. */
 static int store_run(struct import_run *run, struct strbuf *err)
 {
@@ -283,7 +297,7 @@ static int store_run(struct import_run *run, struct strbuf *err)
     }
     if (batch_finish(run->db, run->batch, inserted, updated, err))
         return -1;
-    return rollups_refresh(run->db, err);
+    return refresh_rollups(run->db, run->batch, err);
 }
 
 /* Writes the rejected rows when there are any; returns the path used. */

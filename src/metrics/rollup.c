@@ -11,8 +11,9 @@
  * units straight from the rollups. The whole rebuild runs inside the
  * caller's transaction.
  *
- * NOTE: the rebuild is full, not incremental; on a million orders it
- * takes a few seconds (see docs/benchmarks.md).
+ * An import usually refreshes only what it changed (rollup_delta.c); the
+ * full rebuild here is its fallback and takes a few seconds on a million
+ * orders (see docs/benchmarks.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +21,8 @@
 #include "metrics/org.h"
 #include "metrics/rollup.h"
 #include "metrics/rollup_events.h"
+#include "metrics/rollup_orders.h"
 #include "util/xalloc.h"
-
-struct order_rec {
-    cdate day;
-    int customer; /* ckey, -1 for none */
-    int seller;   /* ekey, -1 for none */
-    int unit;     /* ukey, -1 for none */
-    int64_t sales;
-    int64_t purchases;
-};
 
 struct first_purchase {
     cdate day; /* DATE_NONE: no purchase yet */
@@ -38,17 +31,12 @@ struct first_purchase {
     int unit;
 };
 
-struct customer_ids {
-    char **ids;
-    size_t n;
-};
-
 static int compare_id(const void *key, const void *elem)
 {
     return strcmp(key, *(char *const *)elem);
 }
 
-static int customer_rank(const struct customer_ids *c, const char *id)
+int customer_rank(const struct customer_ids *c, const char *id)
 {
     char **hit;
 
@@ -68,21 +56,28 @@ static int64_t sales_contribution(const char *status, int64_t amount)
     return 0;
 }
 
-static int load_customer_ids(struct db *db, struct customer_ids *c, struct strbuf *err)
+int load_customer_ids(struct db *db, struct customer_ids *c, bool write_table, struct strbuf *err)
 {
     struct db_stmt *st = db_prepare(db, "SELECT customer_id FROM customers ORDER BY customer_id", err);
-    struct db_stmt *ins = st ? db_prepare(db, "INSERT INTO rollup_customers VALUES (?, ?)", err) : NULL;
+    struct db_stmt *ins = NULL;
     size_t alloc = 0;
     int step = DB_ERROR;
 
-    if (!ins)
-        goto out;
+    if (!st)
+        return -1;
+    if (write_table) {
+        ins = db_prepare(db, "INSERT INTO rollup_customers VALUES (?, ?)", err);
+        if (!ins)
+            goto out;
+    }
     while ((step = db_step(st, err)) == DB_ROW) {
         XGROW(c->ids, alloc, c->n + 1);
         c->ids[c->n] = xstrdup(db_column_text(st, 0));
-        db_bind_int64(ins, 1, (int64_t)c->n);
-        db_bind_text(ins, 2, c->ids[c->n]);
         c->n++;
+        if (!ins)
+            continue;
+        db_bind_int64(ins, 1, (int64_t)c->n - 1);
+        db_bind_text(ins, 2, c->ids[c->n - 1]);
         if (db_step(ins, err) == DB_ERROR) {
             step = DB_ERROR;
             break;
@@ -95,33 +90,49 @@ out:
     return step == DB_ERROR ? -1 : 0;
 }
 
+void free_customer_ids(struct customer_ids *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->ids[i]);
+    free(c->ids);
+    c->ids = NULL;
+    c->n = 0;
+}
+
+bool order_record(struct db_stmt *st, const struct org *org, const struct customer_ids *cust,
+                  struct order_rec *r)
+{
+    const char *status = db_column_text(st, 4);
+    int64_t amount = db_column_int64(st, 3);
+
+    if (date_parse(db_column_text(st, 0), &r->day))
+        return false; /* stored dates are validated on import */
+    r->customer = customer_rank(cust, db_column_text(st, 1));
+    r->seller = org_employee_rank(org, db_column_text(st, 2));
+    r->unit = r->seller >= 0 ? org_unit_at(org, r->seller, r->day) : -1;
+    r->sales = sales_contribution(status, amount);
+    r->purchases = !strcmp(status, "completed") && amount > 0;
+    return r->sales || r->purchases;
+}
+
 /* Reads every order into records and finds each customer's first
  * purchase (earliest day, then lowest order_id). */
 static int read_orders(struct db *db, const struct org *org, const struct customer_ids *cust,
-                       struct order_rec **recs, size_t *nrecs, struct first_purchase *first,
-                       struct strbuf *err)
+                       struct order_recs *recs, struct first_purchase *first, struct strbuf *err)
 {
     struct db_stmt *st = db_prepare(db,
                                     "SELECT order_date, customer_id, employee_id, amount, status,"
                                     " order_id FROM orders",
                                     err);
-    size_t alloc = 0;
     int step;
 
     if (!st)
         return -1;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct order_rec r;
-        const char *date = db_column_text(st, 0), *order_id = db_column_text(st, 5);
+        const char *order_id = db_column_text(st, 5);
 
-        if (date_parse(date, &r.day))
-            continue; /* stored dates are validated on import */
-        r.customer = customer_rank(cust, db_column_text(st, 1));
-        r.seller = org_employee_rank(org, db_column_text(st, 2));
-        r.unit = r.seller >= 0 ? org_unit_at(org, r.seller, r.day) : -1;
-        r.sales = sales_contribution(db_column_text(st, 4), db_column_int64(st, 3));
-        r.purchases = !strcmp(db_column_text(st, 4), "completed") && db_column_int64(st, 3) > 0;
-        if (!r.sales && !r.purchases)
+        if (!order_record(st, org, cust, &r))
             continue;
         if (r.purchases && r.customer >= 0) {
             struct first_purchase *f = &first[r.customer];
@@ -135,8 +146,8 @@ static int read_orders(struct db *db, const struct org *org, const struct custom
                 f->unit = r.unit;
             }
         }
-        XGROW(*recs, alloc, *nrecs + 1);
-        (*recs)[(*nrecs)++] = r;
+        XGROW(recs->recs, recs->alloc, recs->n + 1);
+        recs->recs[recs->n++] = r;
     }
     db_finalize(st);
     return step == DB_ERROR ? -1 : 0;
@@ -240,37 +251,34 @@ static int insert_recs(struct db *db, const char *sql, const struct order_rec *r
     return rc;
 }
 
-static int write_seller_rollups(struct db *db, struct order_rec *recs, size_t n, struct strbuf *err)
+int write_day_rollups(struct db *db, struct order_recs *r, bool seller, struct strbuf *err)
 {
-    size_t days = sort_merge(recs, n, compare_seller_day);
+    size_t kept = 0;
 
-    if (insert_recs(db, "INSERT INTO rollup_seller_day VALUES (?, ?, ?, ?, ?)", recs, days, false,
-                    err))
+    if (!seller) {
+        for (size_t i = 0; i < r->n; i++)
+            if (r->recs[i].customer >= 0)
+                r->recs[kept++] = r->recs[i];
+        r->n = kept;
+    }
+    r->n = sort_merge(r->recs, r->n, seller ? compare_seller_day : compare_customer_day);
+    if (insert_recs(db,
+                    seller ? "INSERT INTO rollup_seller_day VALUES (?, ?, ?, ?, ?)"
+                           : "INSERT INTO rollup_customer_day VALUES (?, ?, ?, ?, ?, ?)",
+                    r->recs, r->n, !seller, err))
         return -1;
-    for (size_t i = 0; i < days; i++)
-        recs[i].day = date_month_index(recs[i].day);
-    days = sort_merge(recs, days, compare_seller_month);
-    return insert_recs(db, "INSERT INTO rollup_seller_month VALUES (?, ?, ?, ?, ?)", recs, days,
-                       false, err);
+    for (size_t i = 0; i < r->n; i++)
+        r->recs[i].day = date_month_index(r->recs[i].day);
+    return 0;
 }
 
-static int write_customer_rollups(struct db *db, struct order_rec *recs, size_t n,
-                                  struct strbuf *err)
+int write_month_rollups(struct db *db, struct order_recs *r, bool seller, struct strbuf *err)
 {
-    size_t kept = 0, days;
-
-    for (size_t i = 0; i < n; i++)
-        if (recs[i].customer >= 0)
-            recs[kept++] = recs[i];
-    days = sort_merge(recs, kept, compare_customer_day);
-    if (insert_recs(db, "INSERT INTO rollup_customer_day VALUES (?, ?, ?, ?, ?, ?)", recs, days,
-                    true, err))
-        return -1;
-    for (size_t i = 0; i < days; i++)
-        recs[i].day = date_month_index(recs[i].day);
-    days = sort_merge(recs, days, compare_customer_month);
-    return insert_recs(db, "INSERT INTO rollup_customer_month VALUES (?, ?, ?, ?, ?, ?)", recs,
-                       days, true, err);
+    r->n = sort_merge(r->recs, r->n, seller ? compare_seller_month : compare_customer_month);
+    return insert_recs(db,
+                       seller ? "INSERT INTO rollup_seller_month VALUES (?, ?, ?, ?, ?)"
+                              : "INSERT INTO rollup_customer_month VALUES (?, ?, ?, ?, ?, ?)",
+                       r->recs, r->n, !seller, err);
 }
 
 static int write_first_purchases(struct db *db, const struct first_purchase *first, size_t n,
@@ -296,54 +304,65 @@ static int write_first_purchases(struct db *db, const struct first_purchase *fir
     return rc;
 }
 
-int rollups_refresh(struct db *db, struct strbuf *err)
+int rebuild_order_rollups(struct db *db, const struct org *org, const struct customer_ids *cust,
+                          struct strbuf *err)
 {
-    struct org org;
-    struct customer_ids cust = {0};
-    struct first_purchase *first = NULL;
-    struct order_rec *recs = NULL, *copy = NULL;
-    size_t nrecs = 0;
+    struct first_purchase *first = xcalloc(cust->n + 1, sizeof(*first));
+    struct order_recs recs = {0}, copy = {0};
     int rc = -1;
 
-    /* Start from empty rollups and the current organisation. */
-    if (org_load(db, &org, err) ||
-        db_exec(db,
-                "DELETE FROM rollup_customers; DELETE FROM rollup_seller_day;"
-                "DELETE FROM rollup_seller_month; DELETE FROM rollup_customer_day;"
-                "DELETE FROM rollup_customer_month; DELETE FROM rollup_first_purchase;",
-                err) ||
-        load_customer_ids(db, &cust, err))
+    /* Start from empty order rollups. */
+    for (size_t i = 0; i < cust->n; i++)
+        first[i].day = DATE_NONE;
+    if (db_exec(db,
+                "DELETE FROM rollup_seller_day; DELETE FROM rollup_seller_month;"
+                "DELETE FROM rollup_customer_day; DELETE FROM rollup_customer_month;"
+                "DELETE FROM rollup_first_purchase;",
+                err))
         goto out;
 
     /* One pass over the orders. */
-    first = xcalloc(cust.n + 1, sizeof(*first));
-    for (size_t i = 0; i < cust.n; i++)
-        first[i].day = DATE_NONE;
-    if (read_orders(db, &org, &cust, &recs, &nrecs, first, err))
+    if (read_orders(db, org, cust, &recs, first, err))
         goto out;
 
     /* The seller sums reorder the records, so the customer sums work on
      * a copy. */
-    copy = xmalloc((nrecs + 1) * sizeof(*copy));
-    if (nrecs)
-        memcpy(copy, recs, nrecs * sizeof(*copy));
-    if (write_seller_rollups(db, recs, nrecs, err) ||
-        write_customer_rollups(db, copy, nrecs, err) ||
-        write_first_purchases(db, first, cust.n, err) ||
-        rollups_refresh_events(db, &org, cust.ids, cust.n, err) ||
+    copy.recs = xmalloc((recs.n + 1) * sizeof(*copy.recs));
+    copy.n = copy.alloc = recs.n;
+    if (recs.n)
+        memcpy(copy.recs, recs.recs, recs.n * sizeof(*copy.recs));
+    if (write_day_rollups(db, &recs, true, err) || write_month_rollups(db, &recs, true, err) ||
+        write_day_rollups(db, &copy, false, err) || write_month_rollups(db, &copy, false, err) ||
+        write_first_purchases(db, first, cust->n, err))
+        goto out;
+    rc = 0;
+out:
+    for (size_t i = 0; i < cust->n; i++)
+        free(first[i].order_id);
+    free(first);
+    free(recs.recs);
+    free(copy.recs);
+    return rc;
+}
+
+int rollups_refresh(struct db *db, struct strbuf *err)
+{
+    struct org org;
+    struct customer_ids cust = {0};
+    int rc = -1;
+
+    /* Start from the current organisation and customers. */
+    if (org_load(db, &org, err) || db_exec(db, "DELETE FROM rollup_customers", err) ||
+        load_customer_ids(db, &cust, true, err))
+        goto out;
+
+    if (rebuild_order_rollups(db, &org, &cust, err) ||
+        rollups_refresh_events(db, &org, cust.ids, cust.n, ROLLUP_EVENTS_ALL, err) ||
         db_exec(db, "INSERT OR REPLACE INTO meta VALUES ('rollups_stale', '0')", err))
         goto out;
     rc = 0;
 out:
-    for (size_t i = 0; i < cust.n; i++) {
-        free(cust.ids[i]);
-        if (first)
-            free(first[i].order_id);
-    }
-    free(cust.ids);
-    free(first);
-    free(recs);
-    free(copy);
+    free_customer_ids(&cust);
     org_free(&org);
     return rc;
 }

@@ -287,37 +287,42 @@ static int write_latest_surveys(struct db *db, const struct event_recs *r, size_
 }
 
 int rollups_refresh_events(struct db *db, const struct org *org, char *const *customer_ids,
-                           size_t ncustomers, struct strbuf *err)
+                           size_t ncustomers, unsigned which, struct strbuf *err)
 {
     struct event_recs visits = {0}, esurveys = {0}, csurveys = {0}, expenses = {0};
     struct owners owners = {0};
     int rc = -1;
 
-    if (db_exec(db,
-                "DELETE FROM rollup_visit_day; DELETE FROM rollup_employee_survey_day;"
-                "DELETE FROM rollup_customer_survey_day; DELETE FROM rollup_expense_day;"
-                "DELETE FROM rollup_customer_latest_survey;",
-                err) ||
-        load_owners(db, org, customer_ids, ncustomers, &owners, err))
+    if ((which & ROLLUP_VISITS) &&
+        (db_exec(db, "DELETE FROM rollup_visit_day", err) ||
+         read_events(db, "SELECT employee_id, visit_date FROM visits", org, NULL, 0, NULL, &visits,
+                     err) ||
+         write_recs(db, &visits, "INSERT INTO rollup_visit_day VALUES (?, ?, ?)", 3, err)))
         goto out;
-
-    if (read_events(db, "SELECT employee_id, visit_date FROM visits", org, NULL, 0, NULL, &visits,
-                    err) ||
-        write_recs(db, &visits, "INSERT INTO rollup_visit_day VALUES (?, ?, ?)", 3, err))
+    if ((which & ROLLUP_EMPLOYEE_SURVEYS) &&
+        (db_exec(db, "DELETE FROM rollup_employee_survey_day", err) ||
+         read_events(db, "SELECT employee_id, survey_date, score FROM employee_surveys", org,
+                     NULL, 0, NULL, &esurveys, err) ||
+         write_recs(db, &esurveys, "INSERT INTO rollup_employee_survey_day VALUES (?, ?, ?, ?)",
+                    4, err)))
         goto out;
-    if (read_events(db, "SELECT employee_id, survey_date, score FROM employee_surveys", org, NULL,
-                    0, NULL, &esurveys, err) ||
-        write_recs(db, &esurveys, "INSERT INTO rollup_employee_survey_day VALUES (?, ?, ?, ?)", 4,
-                   err))
+    if ((which & ROLLUP_CUSTOMER_SURVEYS) &&
+        (db_exec(db,
+                 "DELETE FROM rollup_customer_survey_day;"
+                 "DELETE FROM rollup_customer_latest_survey;",
+                 err) ||
+         load_owners(db, org, customer_ids, ncustomers, &owners, err) ||
+         read_events(db, "SELECT customer_id, survey_date, score FROM customer_surveys", org,
+                     customer_ids, ncustomers, &owners, &csurveys, err) ||
+         write_recs(db, &csurveys,
+                    "INSERT INTO rollup_customer_survey_day VALUES (?, ?, ?, ?, ?)", 5, err) ||
+         write_latest_surveys(db, &csurveys, ncustomers, err)))
         goto out;
-    if (read_events(db, "SELECT customer_id, survey_date, score FROM customer_surveys", org,
-                    customer_ids, ncustomers, &owners, &csurveys, err) ||
-        write_recs(db, &csurveys,
-                   "INSERT INTO rollup_customer_survey_day VALUES (?, ?, ?, ?, ?)", 5, err) ||
-        write_latest_surveys(db, &csurveys, ncustomers, err))
-        goto out;
-    if (read_expenses(db, org, &expenses, err) ||
-        write_recs(db, &expenses, "INSERT INTO rollup_expense_day VALUES (?, ?, ?, ?)", 4, err))
+    if ((which & ROLLUP_EXPENSES) &&
+        (db_exec(db, "DELETE FROM rollup_expense_day", err) ||
+         read_expenses(db, org, &expenses, err) ||
+         write_recs(db, &expenses, "INSERT INTO rollup_expense_day VALUES (?, ?, ?, ?)", 4,
+                    err)))
         goto out;
     rc = 0;
 out:
