@@ -118,14 +118,14 @@ static size_t add_row(struct import_file *f, long line)
     if (f->nrows > f->rows_alloc) {
         XGROW(f->lines, f->rows_alloc, f->nrows);
         f->states = xrealloc(f->states, f->rows_alloc);
+        if (f->target)
+            f->row_sources = xrealloc(f->row_sources, f->rows_alloc * sizeof(*f->row_sources));
     }
     XGROW(f->cells, f->cells_alloc, f->nrows * ncols);
     f->lines[row] = line;
     f->states[row] = 0;
-    if (f->target) {
-        f->row_sources = xrealloc(f->row_sources, f->rows_alloc * sizeof(*f->row_sources));
+    if (f->target)
         f->row_sources[row] = f->cur_source;
-    }
     for (size_t c = 0; c < ncols; c++)
         f->cells[row * ncols + c] = f->layout.cols[c].integer ? CELL_INT_NULL : 0;
     return row;
