@@ -319,6 +319,29 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, channel TEXT NOT NULL, alert_key TEXT NOT NULL,"
     "  day TEXT NOT NULL, message TEXT NOT NULL, created TEXT NOT NULL,"
     "  UNIQUE (channel, alert_key, day));",
+
+    /* Version 10: the web server's import jobs (src/web/jobs.c), and the
+     * data generation that the server's answer cache is keyed by. state is
+     * queued, running, done or failed; report is the JSON of "cairn
+     * import" once the job ends; created and finished are UTC ISO 8601.
+     * The triggers raise meta('data_generation') on every import batch
+     * (stored or undone) and every settings change, also those made by
+     * other processes, so a cached answer is never served after them. */
+    "CREATE TABLE import_jobs ("
+    "  id INTEGER PRIMARY KEY, login TEXT NOT NULL, file TEXT NOT NULL,"
+    "  state TEXT NOT NULL, rows INTEGER NOT NULL DEFAULT 0, report TEXT,"
+    "  created TEXT NOT NULL, finished TEXT);"
+    "INSERT OR IGNORE INTO meta VALUES ('data_generation', '0');"
+    "CREATE TRIGGER batches_insert_generation AFTER INSERT ON batches BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER batches_update_generation AFTER UPDATE ON batches BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER settings_insert_generation AFTER INSERT ON settings BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER settings_update_generation AFTER UPDATE ON settings BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER settings_delete_generation AFTER DELETE ON settings BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

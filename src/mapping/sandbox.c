@@ -58,6 +58,9 @@ static int over_time(void *arg)
 
 void sandbox_enable(struct mapping *m)
 {
+    /* No value a SELECT builds (zeroblob, replace, group_concat) may
+     * exceed 64 MiB; staging is done, so this bounds only the SELECTs. */
+    sqlite3_limit(m->db, SQLITE_LIMIT_LENGTH, 64 << 20);
     sqlite3_set_authorizer(m->db, authorize, m);
     sqlite3_progress_handler(m->db, 10000, over_time, m);
     m->sandboxed = true;

@@ -2,7 +2,10 @@
  * GET /api/v1/kpi?period=P&scope=S&as_of=D&metrics=a,b — the scorecard
  * of one scope and period, the same JSON as "cairn kpi --format json".
  * Without scope, the caller's own scope; a scope outside it is refused
- * with 403 (never narrowed).
+ * with 403 (never narrowed). Answers are kept in the answer cache
+ * (cache.h) under the caller's role and account scope and every query
+ * argument, after the scope check, so a cached answer never reaches a
+ * caller who could not have asked for it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include "metrics/metrics.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "web/cache.h"
 #include "web/web.h"
 
 /* Marks the metrics of a comma-separated list. Returns 0, or -1 when a
@@ -41,8 +45,9 @@ static int select_metrics(const char *list, bool selected[METRIC_COUNT])
 void api_kpi_get(struct request *req)
 {
     const char *period_text = web_query(req, "period"), *metrics = web_query(req, "metrics");
-    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT;
+    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT;
     struct scorecard sc;
+    int64_t generation;
     struct period period;
     bool selected[METRIC_COUNT];
     cdate as_of;
@@ -61,6 +66,20 @@ void api_kpi_get(struct request *req)
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
         goto out;
 
+    /* A cached answer of the same data generation, if any. */
+    if (cache_generation(req->db, &generation, &err)) {
+        web_internal_error(req, "reading the data generation", &err);
+        goto out;
+    }
+    sb_addf(&key, "kpi|%s|", role_name(req->session.who.role));
+    scope_format(&req->session.who.scope, &key);
+    sb_addf(&key, "|%s|%s|%d|%s", scope.buf, period_text, (int)as_of, metrics ? metrics : "*");
+    if (cache_get(key.buf, generation, &req->resp.body)) {
+        req->resp.status = 200;
+        req->resp.content_type = "application/json; charset=utf-8";
+        goto out;
+    }
+
     /* The computation. */
     rc = metrics_scorecard(req->db, scope.buf, &period, as_of, &sc, &err);
     if (rc == METRICS_UNKNOWN_SCOPE) {
@@ -73,7 +92,9 @@ void api_kpi_get(struct request *req)
     }
     web_json(req, 200, scorecard_to_json(&sc, metrics ? selected : NULL));
     scorecard_free(&sc);
+    cache_put(key.buf, generation, req->resp.body.buf, req->resp.body.len);
 out:
+    sb_release(&key);
     sb_release(&scope);
     sb_release(&err);
 }

@@ -12,10 +12,12 @@ const struct route routes[] = {
     {"GET", "/", page_index, 0},
     {"GET", "/api/v1/alerts", api_alerts_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/explain", api_explain_get, ROUTE_SESSION | ROUTE_API},
+    {"GET", "/api/v1/import/", api_import_get, ROUTE_SESSION | ROUTE_PREFIX | ROUTE_API},
     {"GET", "/api/v1/kpi", api_kpi_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/session", api_session_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/assets/", page_asset, ROUTE_PREFIX},
     {"POST", "/api/v1/alerts/", api_alert_state, ROUTE_SESSION | ROUTE_PREFIX | ROUTE_API},
+    {"POST", "/api/v1/import", api_import_post, ROUTE_SESSION | ROUTE_API},
     {"POST", "/api/v1/session", api_session_create, ROUTE_NO_CSRF | ROUTE_API},
 };
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

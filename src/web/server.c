@@ -27,6 +27,7 @@
 #include "settings/settings.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "web/jobs.h"
 #include "web/log.h"
 #include "web/msgcat.h"
 #include "web/server.h"
@@ -126,6 +127,7 @@ static void request_free(struct request *req)
     sb_release(&req->body);
     sb_release(&req->resp.body);
     sb_release(&req->resp.set_cookie);
+    upload_free(req->upload);
     free(req);
 }
 
@@ -222,7 +224,7 @@ static const char *allowed_methods(const char *path)
 {
     if (!strcmp(path, "/api/v1/session"))
         return "GET, HEAD, POST, DELETE";
-    if (!strncmp(path, "/api/v1/alerts/", 15))
+    if (!strncmp(path, "/api/v1/alerts/", 15) || !strcmp(path, "/api/v1/import"))
         return "POST";
     return "GET, HEAD";
 }
@@ -281,6 +283,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     struct request *req = *con_cls;
     const char *length;
+    unsigned long long limit;
 
     (void)cls;
     (void)version;
@@ -292,7 +295,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = req;
         length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                              MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (length && strtoull(length, NULL, 10) > WEB_BODY_MAX) {
+        limit = upload_route(method, url) ? WEB_UPLOAD_MAX : WEB_BODY_MAX;
+        if (length && strtoull(length, NULL, 10) > limit) {
             req->body_too_large = true;
             dispatch(req);
             return send_answer(req);
@@ -300,7 +304,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
-    /* Body chunks: kept up to the limit, the rest discarded. */
+    /* Body chunks: kept up to the limit, the rest discarded. An upload
+     * route streams them to its multipart parser instead. */
+    if (*upload_data_size && upload_route(method, url)) {
+        if (!req->body_too_large)
+            upload_feed(req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
     if (*upload_data_size) {
         if (!req->body_too_large && req->body.len + *upload_data_size > WEB_BODY_MAX) {
             req->body_too_large = true;
@@ -494,6 +505,12 @@ int server_run(const char *db_path, const struct sockaddr_storage *addr)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, ip, sizeof(ip));
         snprintf(shown, sizeof(shown), "%s:%u", ip, info ? info->port : 0);
     }
+    if (jobs_start(db_path, &err) || scheduler_start(db_path, &err)) {
+        cli_error("%s", err.buf);
+        MHD_stop_daemon(daemon);
+        jobs_stop();
+        goto out;
+    }
     printf(_("Cairn is serving http://%s/ (press Ctrl-C to stop)\n"), shown);
     fflush(stdout);
     log_line(LOG_INFO, 0, NULL, "listening on %s with %u worker threads, database %s", shown,
@@ -503,6 +520,8 @@ int server_run(const char *db_path, const struct sockaddr_storage *addr)
         ;
     log_line(LOG_INFO, 0, NULL, "stopping on signal %d", sig);
     MHD_stop_daemon(daemon);
+    jobs_stop();
+    scheduler_stop();
     log_line(LOG_INFO, 0, NULL, "stopped");
     ret = 0;
 out:

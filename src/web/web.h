@@ -23,10 +23,12 @@
 #include "util/strbuf.h"
 
 struct MHD_Connection;
+struct upload;
 
-/* Largest request body accepted; larger ones get 413 too_large.
- * NOTE: the import upload will need its own, larger limit per route. */
+/* Largest request body accepted; larger ones get 413 too_large. The
+ * import upload (upload_route) has its own limit, WEB_UPLOAD_MAX. */
 #define WEB_BODY_MAX (1024 * 1024)
+#define WEB_UPLOAD_MAX (200ull * 1024 * 1024)
 
 /* The session cookie and its attributes (Max-Age is added at login). */
 #define SESSION_COOKIE "cairn_session"
@@ -52,6 +54,7 @@ struct request {
     bool has_session;
     struct session session;
     struct strbuf body;
+    struct upload *upload; /* the streamed multipart body of upload routes */
     bool body_too_large;
     bool logged; /* the access line is written */
     struct response resp;
@@ -118,14 +121,35 @@ const char *web_header(const struct request *req, const char *name);
 const char *web_query(const struct request *req, const char *name);
 const char *web_cookie(const struct request *req, const char *name);
 
+/* Whether method and path are a route whose body is streamed to
+ * temporary files (upload.c) instead of kept in req->body. */
+bool upload_route(const char *method, const char *path);
+/* Passes one chunk of the body of an upload route to its multipart
+ * parser; errors are kept in req->upload for the handler. */
+void upload_feed(struct request *req, const char *data, size_t size);
+/* Deletes the upload's temporary files (unless a job took them). */
+void upload_free(struct upload *upload);
+
 /* Route handlers, by file. */
 void api_alert_state(struct request *req);
 void api_alerts_get(struct request *req);
 void api_explain_get(struct request *req);
+void api_import_get(struct request *req);
+void api_import_post(struct request *req);
 void api_kpi_get(struct request *req);
+void api_linkage_get(struct request *req);
 void api_session_create(struct request *req);
 void api_session_get(struct request *req);
 void api_session_delete(struct request *req);
+/* The dashboard's routes (api_units.c, api_series.c, api_teams.c,
+ * api_orders.c, api_people.c). */
+void api_customer_get(struct request *req);
+void api_employee_get(struct request *req);
+void api_orders_get(struct request *req);
+void api_series_get(struct request *req);
+void api_teams_get(struct request *req);
+void api_unit_get(struct request *req);
+void api_units_list(struct request *req);
 void page_index(struct request *req);
 void page_asset(struct request *req);
 

@@ -68,6 +68,7 @@ static void sandbox_rejects_other_statements(void **state)
         "PRAGMA writable_schema = 1",
         "SELECT id AS order_id FROM lines; DROP TABLE lines",
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n",
+        "SELECT zeroblob(100000000) AS order_id, day AS order_date, total AS amount FROM lines",
     };
     struct fixture *fx = *state;
 

@@ -1,0 +1,181 @@
+/*
+ * POST /api/v1/import — a multipart upload (file, and optionally kind,
+ * map, encoding, date_order) that becomes an import job; the answer
+ * {"id":N} comes at once (202) and the job runs on the job thread
+ * (jobs.c). GET /api/v1/import/ID — the job's state, rows read, and the
+ * report of "cairn import" once it has ended.
+ *
+ * Who may import what (the role table of the command-line contract): gm
+ * anything, hr the HR entities, finance payroll and expenses, others
+ * nothing. The entity is the kind field, else the file's name as for
+ * "cairn import" (orders.csv → orders). A mapping file decides its
+ * entities only when it runs, so uploads with a mapping are for gm only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/scope.h"
+#include "readers/source.h"
+#include "readers/values.h"
+#include "store/entities.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+#include "web/jobs.h"
+#include "web/upload.h"
+#include "web/web.h"
+
+static const char *const hr_kinds[] = {"org_units", "employees", "assignments",
+                                       "employee_surveys", "courses", "trainings", "skills"};
+static const char *const finance_kinds[] = {"payroll", "expenses"};
+
+static bool listed(const char *kind, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(kind, list[i]))
+            return true;
+    return false;
+}
+
+/* Whether role may import entity kind (NULL: not known before the run). */
+static bool may_import(enum role role, const char *kind)
+{
+    if (role == ROLE_GM)
+        return true;
+    if (!kind)
+        return false;
+    if (role == ROLE_HR)
+        return listed(kind, hr_kinds, sizeof(hr_kinds) / sizeof(hr_kinds[0]));
+    if (role == ROLE_FINANCE)
+        return listed(kind, finance_kinds, sizeof(finance_kinds) / sizeof(finance_kinds[0]));
+    return false;
+}
+
+/* The entity an upload imports: the kind field, else the file name up to
+ * its first dot. Written to out; empty when a mapping decides. */
+static void upload_kind(const struct upload *up, struct strbuf *out)
+{
+    const char *name, *dot;
+
+    if (up->map_path)
+        return;
+    if (up->kind.len) {
+        sb_add(out, up->kind.buf);
+        return;
+    }
+    name = strrchr(up->file_path, '/') + 1;
+    dot = strchr(name, '.');
+    sb_addn(out, name, dot ? (size_t)(dot - name) : strlen(name));
+}
+
+void api_import_post(struct request *req)
+{
+    struct strbuf err = STRBUF_INIT, kind = STRBUF_INIT;
+    struct import_job_request job = {0};
+    struct upload *up = req->upload;
+    int64_t id;
+
+    /* Checks of the upload, then of the caller's right to it. */
+    if (!up) {
+        web_error(req, 400, "bad_request", N_("The upload is empty: send the data file as the multipart field 'file'."));
+        goto out;
+    }
+    if (upload_finish(up)) {
+        if (up->error == UPLOAD_IO) {
+            sb_add(&err, up->problem);
+            web_internal_error(req, "receiving an upload", &err);
+        } else {
+            web_error(req, 400, "bad_request", N_("The upload is not a valid multipart/form-data body with one 'file' field."));
+        }
+        goto out;
+    }
+    if (!up->file_path) {
+        web_error(req, 400, "bad_request", N_("The upload is empty: send the data file as the multipart field 'file'."));
+        goto out;
+    }
+    if (up->kind.len && !entity_by_name(up->kind.buf)) {
+        web_error(req, 400, "bad_request", N_("The kind is not an entity name such as orders or employees."));
+        goto out;
+    }
+    if (up->encoding.len && source_encoding_parse(up->encoding.buf, &job.source.encoding)) {
+        web_error(req, 400, "bad_request", N_("The encoding is invalid: use auto, utf-8, gb18030 or utf-16."));
+        goto out;
+    }
+    if (up->date_order.len && date_order_parse(up->date_order.buf, &job.date_order)) {
+        web_error(req, 400, "bad_request", N_("The date order is invalid: use ymd, dmy or mdy."));
+        goto out;
+    }
+    upload_kind(up, &kind);
+    if (!may_import(req->session.who.role, kind.len ? kind.buf : NULL)) {
+        web_error(req, 403, "forbidden", N_("Your role may not import this kind of data."));
+        goto out;
+    }
+
+    /* The job takes over the upload's folder and files. */
+    job.dir = up->dir;
+    job.file_path = up->file_path;
+    job.map_path = up->map_path;
+    job.kind = up->kind.len ? xstrdup(up->kind.buf) : NULL;
+    up->dir = up->file_path = up->map_path = NULL;
+    if (jobs_submit(req->db, req->session.login, &job, &id, &err)) {
+        import_job_request_free(&job);
+        web_internal_error(req, "queueing an import job", &err);
+        goto out;
+    }
+    web_json(req, 202, json_pack("{s:I}", "id", (json_int_t)id));
+out:
+    sb_release(&kind);
+    sb_release(&err);
+}
+
+void api_import_get(struct request *req)
+{
+    const char *rest = req->path + strlen("/api/v1/import/");
+    struct strbuf err = STRBUF_INIT;
+    struct db_stmt *st = NULL;
+    json_t *report = NULL;
+    char *end;
+    long long id;
+    long rows;
+    int step;
+
+    if (*rest < '1' || *rest > '9' || (id = strtoll(rest, &end, 10), *end)) {
+        web_error(req, 404, "not_found", N_("No import job has this id."));
+        goto out;
+    }
+    st = db_prepare(req->db, "SELECT login, state, rows, report FROM import_jobs WHERE id = ?",
+                    &err);
+    if (!st)
+        goto fail;
+    db_bind_int64(st, 1, id);
+    step = db_step(st, &err);
+    if (step == DB_ERROR)
+        goto fail;
+    if (step != DB_ROW) {
+        web_error(req, 404, "not_found", N_("No import job has this id."));
+        goto out;
+    }
+    /* A job's report may quote the uploaded rows: only its author and
+     * the general managers read it. */
+    if (req->session.who.role != ROLE_GM && strcmp(db_column_text(st, 0), req->session.login)) {
+        web_error(req, 403, "forbidden", N_("This import job belongs to another account."));
+        goto out;
+    }
+
+    rows = jobs_progress(id);
+    if (rows < 0)
+        rows = (long)db_column_int64(st, 2);
+    if (!db_column_is_null(st, 3))
+        report = json_loads(db_column_text(st, 3), 0, NULL);
+    /* NOTE: total is always null, because the importer does not count a
+     * file's rows before reading it. */
+    web_json(req, 200,
+             json_pack("{s:I, s:s, s:I, s:n, s:o}", "id", (json_int_t)id, "state",
+                       db_column_text(st, 1), "rows", (json_int_t)rows, "total",
+                       "report", report ? report : json_null()));
+    goto out;
+fail:
+    web_internal_error(req, "reading an import job", &err);
+out:
+    db_finalize(st);
+    sb_release(&err);
+}
