@@ -1,14 +1,29 @@
 # Generates a C file that embeds every file of ui/ as a byte array, with
 # a table of names and content types (see src/web/ui_assets.h). Run in
-# script mode: cmake -DUI_DIR=<ui folder> -DOUT=<file.c> -P embed_ui.cmake
-file(GLOB files LIST_DIRECTORIES false RELATIVE ${UI_DIR} ${UI_DIR}/*)
-list(SORT files)
+# script mode: cmake -DUI_DIR=<ui folder> -DOUT=<file.c>
+# [-DVENDOR_JS=<file.js>] -P embed_ui.cmake
+# Files in subfolders keep their relative name ("i18n/en.json"); VENDOR_JS
+# (ECharts from node_modules) is embedded as "vendor/<its file name>".
+file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE ${UI_DIR} ${UI_DIR}/*)
+set(sources "")
+foreach(name ${files})
+  list(APPEND sources "${name}=${UI_DIR}/${name}")
+endforeach()
+if(VENDOR_JS)
+  get_filename_component(vendor_name ${VENDOR_JS} NAME)
+  list(APPEND sources "vendor/${vendor_name}=${VENDOR_JS}")
+endif()
+list(SORT sources)
 set(arrays "")
 set(table "")
 set(index 0)
-foreach(name ${files})
-  file(READ ${UI_DIR}/${name} hex HEX)
-  file(SIZE ${UI_DIR}/${name} size)
+foreach(entry ${sources})
+  string(FIND "${entry}" "=" eq)
+  string(SUBSTRING "${entry}" 0 ${eq} name)
+  math(EXPR eq "${eq} + 1")
+  string(SUBSTRING "${entry}" ${eq} -1 path)
+  file(READ ${path} hex HEX)
+  file(SIZE ${path} size)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   # Lines of 16 bytes keep the generated file readable in an editor.
   string(REGEX REPLACE "((0x..,){16})" "\\1\n    " bytes "${bytes}")

@@ -8,6 +8,8 @@ packages="cmake make gcc pkg-config git sqlite3 libsqlite3-dev libjansson-dev li
   libssl-dev libcmocka-dev gettext tzdata locales libzip-dev libexpat1-dev
   libfreexl-dev libxlsxwriter-dev libcurl4-openssl-dev libgsl-dev libmicrohttpd-dev
   libpq-dev python3-aiosmtpd libxgboost-dev"
+# For the browser tests (tests/browser): Debian's chromium and CJK fonts.
+packages="$packages chromium fonts-noto-cjk"
 if [ "${1:-}" = "--bench" ]; then
     packages="$packages hyperfine wrk python3-pandas python3-sklearn time"
 fi
@@ -41,4 +43,21 @@ if ! locale -a 2>/dev/null | grep -qi '^zh_CN.utf8$'; then
         sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/; s/^# *\(en_US.UTF-8 UTF-8\)/\1/' /etc/locale.gen
         locale-gen >/dev/null 2>&1 || true
     fi
+fi
+
+# ECharts (embedded into the binary) and playwright-core (browser tests)
+# come from the npm registry, pinned by package-lock.json. Node.js and npm
+# are installed apart from Debian's packages; playwright-core needs Node 20.
+top=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$top/node_modules/echarts" ] || [ ! -d "$top/node_modules/playwright-core" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "install-deps: npm is missing: install Node.js 20 or later with npm (not Debian's npm package)" >&2
+        exit 1
+    fi
+    node_major=$(node --version | sed 's/^v\([0-9]*\).*/\1/')
+    if [ "$node_major" -lt 20 ]; then
+        echo "install-deps: Node.js $(node --version) is too old: playwright-core needs Node.js 20 or later" >&2
+        exit 1
+    fi
+    (cd "$top" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi

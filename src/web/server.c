@@ -119,6 +119,7 @@ static struct request *request_new(struct MHD_Connection *conn, const char *meth
     sb_init(&req->body);
     sb_init(&req->resp.body);
     sb_init(&req->resp.set_cookie);
+    sb_init(&req->resp.disposition);
     return req;
 }
 
@@ -127,6 +128,7 @@ static void request_free(struct request *req)
     sb_release(&req->body);
     sb_release(&req->resp.body);
     sb_release(&req->resp.set_cookie);
+    sb_release(&req->resp.disposition);
     upload_free(req->upload);
     free(req);
 }
@@ -244,6 +246,8 @@ static void add_common_headers(struct MHD_Response *r, const struct request *req
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->resp.content_type);
     if (req->resp.set_cookie.len)
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, req->resp.set_cookie.buf);
+    if (req->resp.disposition.len)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, req->resp.disposition.buf);
     if (req->resp.status == 405) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allowed_methods(req->path));
     }

@@ -40,6 +40,7 @@ struct response {
     const unsigned char *static_body; /* embedded asset; used instead of body */
     size_t static_size;
     struct strbuf set_cookie; /* one Set-Cookie value, or empty */
+    struct strbuf disposition; /* Content-Disposition value (downloads), or empty */
     bool api;                 /* JSON API response: Cache-Control no-store */
 };
 

@@ -1,0 +1,163 @@
+/*
+ * Helpers of the dashboard's list routes (see api_table.h): CSV
+ * downloads of JSON rows, the pinyin order of names and the SQL of order
+ * attribution.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ucol.h>
+
+#include "util/csv.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+#include "web/api_table.h"
+
+const char web_order_unit_sql[] =
+    "(CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.employee_id = o.employee_id)"
+    " THEN (SELECT a.unit_id FROM assignments a WHERE a.employee_id = o.employee_id"
+    "   AND a.start_date <= min(o.order_date, coalesce(e.leave_date, o.order_date))"
+    "   AND (a.end_date IS NULL OR a.end_date >= min(o.order_date, coalesce(e.leave_date, "
+    "o.order_date)))"
+    "   ORDER BY a.start_date DESC LIMIT 1)"
+    " ELSE e.unit_id END)";
+
+const char web_subtree_cte[] =
+    "WITH RECURSIVE sub(u) AS (SELECT ? UNION"
+    " SELECT ou.unit_id FROM org_units ou JOIN sub ON ou.parent_id = sub.u) ";
+
+json_t *web_yuan(long long fen)
+{
+    return json_real((double)fen / 100.0);
+}
+
+bool web_wants_csv(const struct request *req)
+{
+    const char *f = web_query(req, "format");
+
+    return f && !strcmp(f, "csv");
+}
+
+/* Appends text percent-encoded as RFC 5987 wants: attr-chars as they
+ * are, every other byte as %XX. */
+static void add_rfc5987(struct strbuf *out, const char *text)
+{
+    static const char keep[] = "!#$&+-.^_`|~";
+
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            (*p && strchr(keep, *p)))
+            sb_addch(out, (char)*p);
+        else
+            sb_addf(out, "%%%02X", *p);
+    }
+}
+
+/* Appends one cell of a row as CSV text. */
+static void add_cell(struct strbuf *line, json_t *v, enum column_kind kind)
+{
+    struct strbuf cell = STRBUF_INIT;
+
+    if (json_is_string(v))
+        sb_add(&cell, json_string_value(v));
+    else if (json_is_integer(v))
+        sb_addf(&cell, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v) && kind == COL_MONEY)
+        sb_addf(&cell, "%.2f", json_real_value(v));
+    else if (json_is_real(v))
+        sb_addf(&cell, "%.15g", json_real_value(v));
+    else if (json_is_boolean(v))
+        sb_add(&cell, json_is_true(v) ? "true" : "false");
+    csv_write_field(line, sb_str(&cell), ',');
+    sb_release(&cell);
+}
+
+void web_csv_reply(struct request *req, json_t *rows, const struct table_column *cols,
+                   size_t ncols, const char *file_msgid, const char *ascii_name)
+{
+    struct strbuf *body = &req->resp.body;
+    size_t i;
+    json_t *row;
+
+    /* The header line, then the rows. */
+    sb_reset(body);
+    sb_add(body, "\xEF\xBB\xBF");
+    for (size_t c = 0; c < ncols; c++) {
+        if (c)
+            sb_addch(body, ',');
+        csv_write_field(body, web_text(req, cols[c].label), ',');
+    }
+    sb_add(body, "\r\n");
+    json_array_foreach(rows, i, row) {
+        for (size_t c = 0; c < ncols; c++) {
+            if (c)
+                sb_addch(body, ',');
+            add_cell(body, json_object_get(row, cols[c].key), cols[c].kind);
+        }
+        sb_add(body, "\r\n");
+    }
+    json_decref(rows);
+
+    /* The download's names: ASCII for old clients, UTF-8 for the rest. */
+    sb_reset(&req->resp.disposition);
+    sb_addf(&req->resp.disposition, "attachment; filename=\"%s.csv\"; filename*=UTF-8''",
+            ascii_name);
+    add_rfc5987(&req->resp.disposition, web_text(req, file_msgid));
+    sb_add(&req->resp.disposition, ".csv");
+    req->resp.status = 200;
+    req->resp.content_type = "text/csv; charset=utf-8";
+    req->resp.static_body = NULL;
+    req->resp.api = true;
+}
+
+struct name_item {
+    json_t *value;
+    const char *name;
+    size_t index;
+};
+
+static _Thread_local UCollator *sort_collator;
+
+static int compare_names(const void *a, const void *b)
+{
+    const struct name_item *x = a, *y = b;
+    UErrorCode status = U_ZERO_ERROR;
+    UCollationResult r =
+        ucol_strcollUTF8(sort_collator, x->name, -1, y->name, -1, &status);
+
+    if (U_SUCCESS(status) && r != UCOL_EQUAL)
+        return r == UCOL_LESS ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int web_sort_by_name(const struct request *req, json_t *array, const char *key)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    size_t n = json_array_size(array), i;
+    struct name_item *items;
+    json_t *v;
+
+    if (n < 2)
+        return 0;
+    sort_collator = ucol_open(strcmp(req->lang, "zh_CN") ? "en" : "zh", &status);
+    if (U_FAILURE(status))
+        return -1;
+
+    /* Sort references to the elements, then put them back in order. */
+    items = xcalloc(n, sizeof(*items));
+    json_array_foreach(array, i, v) {
+        const char *name = json_string_value(json_object_get(v, key));
+
+        items[i].value = json_incref(v);
+        items[i].name = name ? name : "";
+        items[i].index = i;
+    }
+    qsort(items, n, sizeof(*items), compare_names);
+    json_array_clear(array);
+    for (i = 0; i < n; i++)
+        json_array_append_new(array, items[i].value);
+    free(items);
+    ucol_close(sort_collator);
+    sort_collator = NULL;
+    return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * Helpers shared by the dashboard's list routes. A route returns its rows
+ * as JSON, or with format=csv as a CSV download with translated headers
+ * and a Chinese file name (RFC 5987 filename*). Names sort in pinyin
+ * order, and one SQL expression gives the unit an order belongs to.
+ */
+#ifndef CAIRN_WEB_API_TABLE_H
+#define CAIRN_WEB_API_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "web/web.h"
+
+enum column_kind {
+    COL_TEXT,  /* a string (or null) */
+    COL_MONEY, /* yuan as a JSON number, written with 2 decimals */
+    COL_NUMBER /* any other number, written as JSON prints it */
+};
+
+struct table_column {
+    const char *key;   /* the JSON key of each row object */
+    const char *label; /* English msgid of the CSV header; N_() */
+    enum column_kind kind;
+};
+
+/* Whether the request has format=csv. */
+bool web_wants_csv(const struct request *req);
+
+/*
+ * Sets the response to rows (a JSON array of objects, stolen) as CSV: a
+ * UTF-8 BOM, the translated headers, then one line per row. file_msgid is
+ * the English file name without ".csv". The download gets its
+ * translation as filename* and ascii_name as the plain filename.
+ */
+void web_csv_reply(struct request *req, json_t *rows, const struct table_column *cols,
+                   size_t ncols, const char *file_msgid, const char *ascii_name);
+
+/*
+ * Sorts a JSON array of objects by the string under key, in the order of
+ * the caller's language: pinyin for Chinese (ICU collation, locale "zh"),
+ * the English order otherwise. Ties keep their order. Returns 0, or -1
+ * when ICU cannot open the collator (the array is then left unsorted).
+ */
+int web_sort_by_name(const struct request *req, json_t *array, const char *key);
+
+/*
+ * SQL expression for the unit of the seller of order row "o" (joined with
+ * employee row "e") on the order date. It is the assignment covering the
+ * day (the latest start wins), or the unit on the leave date for an order
+ * after leaving, or employees.unit_id for an employee without assignments.
+ */
+extern const char web_order_unit_sql[];
+
+/* SQL text of a recursive CTE "sub(u)" of the unit bound at its one
+ * parameter and every unit below it; starts with "WITH RECURSIVE". */
+extern const char web_subtree_cte[];
+
+/* Money stored as integer fen, as the JSON number of yuan. */
+json_t *web_yuan(long long fen);
+
+#endif

@@ -1,0 +1,245 @@
+// Browser test of the dashboard: builds a demo database, starts
+// "cairn serve" on a free loopback port, and drives Debian's chromium
+// through playwright-core (never a downloaded browser): the GM's overview
+// with its four key results and charts, the English switch, the drill-down
+// from a team's sales to its orders, a CSV export, and a team lead limited
+// to its own team. Screenshots go to the artifacts folder.
+//
+// Usage: node dashboard.mjs CAIRN_BINARY ARTIFACTS_DIR
+// Exit 0 passed, 1 failed, 77 skipped (chromium or node_modules missing).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const CHROMIUM = '/usr/bin/chromium';
+const [cairn, artifacts] = process.argv.slice(2);
+
+function skip(why) {
+  console.log('SKIP: ' + why);
+  process.exit(77);
+}
+
+if (!cairn || !artifacts) {
+  console.error('usage: node dashboard.mjs CAIRN_BINARY ARTIFACTS_DIR');
+  process.exit(1);
+}
+if (!fs.existsSync(CHROMIUM)) {
+  skip(CHROMIUM + ' is missing: run scripts/install-deps.sh (Debian package chromium)');
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  skip('playwright-core is missing: run scripts/install-deps.sh (npm ci)');
+}
+
+let failures = 0;
+function check(ok, what) {
+  console.log((ok ? 'ok   ' : 'FAIL ') + what);
+  if (!ok) {
+    failures += 1;
+  }
+}
+
+function run(args, input) {
+  const r = spawnSync(cairn, args, { input, encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
+  if (r.status !== 0) {
+    throw new Error('cairn ' + args.join(' ') + ' exited ' + r.status + ': ' + r.stderr);
+  }
+  return r.stdout;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const answer = await fetch(url);
+      if (answer.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not answer at ' + url);
+}
+
+// The demo company, a GM and the lead of team HZ01.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-browser-'));
+const db = path.join(work, 'demo.db');
+fs.mkdirSync(artifacts, { recursive: true });
+run(['--db', db, 'demo', '--no-serve']);
+run(['--db', db, 'user', 'add', 'boss', '--role', 'gm'], 'boss-password-1\n');
+run(['--db', db, 'user', 'add', 'lead1', '--role', 'team_lead', '--scope', 'unit:HZ01'], 'lead-password-1\n');
+
+const port = await freePort();
+const base = 'http://127.0.0.1:' + port;
+const server = spawn(cairn, ['--db', db, 'serve', '--listen', '127.0.0.1:' + port],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LANG: 'C.UTF-8' } });
+let serverLog = '';
+server.stderr.on('data', (d) => { serverLog += d; });
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-chromium-'));
+let context;
+try {
+  await waitForServer(base + '/');
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const problems = [];
+  // The page requests the session before login, so that 401 is expected.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) {
+      problems.push(m.text());
+    }
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  // Nothing may leave the loopback interface.
+  await context.route('**/*', (r) => (r.request().url().startsWith(base) ? r.continue() : r.abort()));
+
+  const logIn = async (login, password) => {
+    await page.goto(base + '/');
+    await page.fill('#login', login);
+    await page.fill('#password', password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('body[data-ready]');
+  };
+  const ready = (hash) => page.waitForSelector('body[data-ready="' + hash + '"]');
+
+  // The GM's overview, in Chinese by default.
+  await logIn('boss', 'boss-password-1');
+  await page.waitForSelector('.group canvas');
+  const groups = await page.$$eval('.group', (cards) => cards.map((c) => ({
+    title: c.querySelector('h2').textContent,
+    canvases: c.querySelectorAll('canvas').length,
+    value: c.querySelector('.lead-value').textContent,
+  })));
+  check(groups.length === 4, 'the overview shows four result groups');
+  check(JSON.stringify(groups.map((g) => g.title)) === JSON.stringify(['业绩增长', '团队效能', '客户留存', '成本控制']),
+    'the groups are titled in Chinese: ' + groups.map((g) => g.title).join(', '));
+  check(groups.every((g) => g.canvases === 1), 'every group has its trend chart drawn on a canvas');
+  check(/^¥[\d,]+$/.test(groups[0].value), 'sales is written with ¥ and thousands separators: ' + groups[0].value);
+  check(/^\d+\.\d%$/.test(groups[3].value) || groups[3].value === '—', 'the labor cost ratio is a percentage with one decimal: ' + groups[3].value);
+  const units = await page.$$eval('#unit-picker option', (o) => o.map((x) => x.textContent.trim()));
+  check(units[0] === '全公司' && units.includes('杭州一组'), 'the unit picker offers the company and its teams');
+  const cities = units.filter((u) => u.endsWith('分公司'));
+  // 华东 (Hangzhou, Shanghai) before 华南 (Guangzhou, Shenzhen), each in pinyin order.
+  check(JSON.stringify(cities) === JSON.stringify(['杭州分公司', '上海分公司', '广州分公司', '深圳分公司']),
+    'cities of each region are in pinyin order: ' + cities.join(', '));
+  await page.screenshot({ path: path.join(artifacts, 'overview-zh.png'), fullPage: true });
+
+  // English.
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready);
+  await page.waitForFunction(() => document.querySelector('.group h2') && document.querySelector('.group h2').textContent === 'Sales growth');
+  const english = await page.$$eval('.group h2', (h) => h.map((x) => x.textContent));
+  check(english.join('|') === 'Sales growth|Team effectiveness|Customer retention|Cost control', 'the switch shows the groups in English');
+  check(await page.$$eval('.group canvas', (c) => c.length) === 4, 'the charts are drawn again in English');
+  await page.screenshot({ path: path.join(artifacts, 'overview-en.png'), fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+
+  // Teams, then the orders behind one team's sales.
+  await page.click('#nav a[data-view=teams]');
+  await ready('#/teams');
+  const teamRows = await page.$$eval('#teams-table tbody tr', (r) => r.length);
+  check(teamRows === 8, 'the team dashboard lists the 8 teams: ' + teamRows);
+  check(await page.$$eval('#team-chart canvas', (c) => c.length) === 1, 'the team bar chart is drawn');
+  await page.screenshot({ path: path.join(artifacts, 'teams.png'), fullPage: true });
+  const salesLink = page.locator('#teams-table tbody tr', { hasText: '杭州一组' }).locator('a').first();
+  const teamSales = await salesLink.textContent();
+  await salesLink.click();
+  await page.waitForSelector('#unit-orders tbody tr');
+  const unitTitle = await page.textContent('#detail .card h2');
+  check(unitTitle === '杭州一组', 'the drill-down opens the team page: ' + unitTitle);
+  const orderRows = await page.$$eval('#unit-orders tbody tr', (r) => r.length);
+  check(orderRows > 0, 'the team page lists its orders: ' + orderRows);
+  const totalNote = await page.textContent('#unit-orders .note');
+  const yuan = (text) => Number(text.replace(/^.*¥/, '').replace(/,/g, ''));
+  check(Math.round(yuan(totalNote)) === yuan(teamSales), 'the orders add up to the team sales ' + teamSales + ': ' + totalNote);
+  await page.screenshot({ path: path.join(artifacts, 'team-orders.png'), fullPage: true });
+
+  // CSV export with a Chinese file name.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#unit-orders .card-head a.button'),
+  ]);
+  check(download.suggestedFilename() === '订单.csv', 'the export is named 订单.csv: ' + download.suggestedFilename());
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+  check(lines[0].startsWith('订单号,'), 'the CSV header is in Chinese: ' + lines[0]);
+  const pager = await page.textContent('#unit-orders .note');
+  check(lines.length - 1 === Number(pager.split(' ')[0]), 'the CSV has every order of the period: ' + (lines.length - 1));
+
+  // An employee and a customer page.
+  await page.locator('#unit-orders tbody tr').first().locator('td').nth(3).locator('a').click();
+  await page.waitForSelector('body[data-ready^="#/employee/"]');
+  check(await page.$$eval('#detail .card', (c) => c.length) === 3, 'the employee page shows its facts, orders and customers');
+  await page.screenshot({ path: path.join(artifacts, 'employee.png'), fullPage: true });
+  await page.locator('#detail .card').nth(1).locator('tbody tr').first().locator('td').nth(2).locator('a').click();
+  await page.waitForSelector('body[data-ready^="#/customer/"]');
+  check(await page.$$eval('#detail .card', (c) => c.length) === 4, 'the customer page shows orders, owner history and surveys');
+  await page.screenshot({ path: path.join(artifacts, 'customer.png'), fullPage: true });
+
+  // Alerts with their badge.
+  await page.click('#nav a[data-view=alerts]');
+  await ready('#/alerts');
+  const badge = await page.textContent('#alert-badge');
+  const alertRows = await page.$$eval('#alerts-table tbody tr', (r) => r.length);
+  check(Number(badge) === alertRows && alertRows > 0, 'the badge counts the alerts: ' + badge + ' / ' + alertRows);
+  await page.screenshot({ path: path.join(artifacts, 'alerts.png'), fullPage: true });
+
+  // The team lead gets only its own team.
+  await page.click('#logout');
+  await page.waitForSelector('#login-view:not([hidden])');
+  await logIn('lead1', 'lead-password-1');
+  await page.waitForSelector('.group canvas');
+  const leadUnits = await page.$$eval('#unit-picker option', (o) => o.map((x) => x.value));
+  check(JSON.stringify(leadUnits) === JSON.stringify(['unit:HZ01']), 'the lead picks only its unit: ' + leadUnits.join(','));
+  await page.screenshot({ path: path.join(artifacts, 'lead-overview.png'), fullPage: true });
+  await page.click('#nav a[data-view=teams]');
+  await ready('#/teams');
+  const leadTeams = await page.$$eval('#teams-table tbody tr td:first-child', (c) => c.map((x) => x.textContent));
+  check(JSON.stringify(leadTeams) === JSON.stringify(['杭州一组']), 'the lead sees only its team: ' + leadTeams.join(','));
+  const other = await page.request.get(base + '/api/v1/teams?period=2026-10&scope=unit:SH01');
+  check(other.status() === 403, 'another team is refused with 403: ' + other.status());
+  await page.screenshot({ path: path.join(artifacts, 'lead-teams.png'), fullPage: true });
+
+  check(problems.length === 0, 'no script or CSP errors in the console' + (problems.length ? ': ' + problems.join(' | ') : ''));
+} catch (error) {
+  console.error(error);
+  failures += 1;
+} finally {
+  if (context) {
+    await context.close();
+  }
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+if (failures) {
+  console.error(serverLog.split('\n').slice(-20).join('\n'));
+  console.error(failures + ' check(s) failed; screenshots in ' + artifacts);
+  process.exit(1);
+}
+console.log('all checks passed; screenshots in ' + artifacts);
