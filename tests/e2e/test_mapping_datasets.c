@@ -244,8 +244,8 @@ static void retail_invoices(void **state)
     struct fixture *fx = *state;
     FILE *fp = fopen(RETAIL "/online_retail_sample.csv", "r");
     char line[2048], *f[16];
-    char **invoices = NULL, **customers = NULL;
-    size_t ninv = 0, ncust = 0;
+    char **invoices = NULL, **customers = NULL, **unknown = NULL;
+    size_t ninv = 0, ncust = 0, nunknown = 0;
     long long sales = 0, refunds = 0, cancelled;
     json_t *report;
 
@@ -263,6 +263,8 @@ static void retail_invoices(void **state)
             sales += total;
         invoices = realloc(invoices, (ninv + 1) * sizeof(*invoices));
         invoices[ninv++] = strdup(f[0]);
+        if (!strcmp(f[6], "NA") || !f[6][0])
+            unknown = add_distinct(unknown, &nunknown, f[0]);
         if (strcmp(f[6], "NA") && f[6][0]) {
             customers = realloc(customers, (ncust + 1) * sizeof(*customers));
             customers[ncust++] = strdup(f[6]);
@@ -285,13 +287,19 @@ static void retail_invoices(void **state)
                      sales);
     assert_int_equal(query_int(fx, "SELECT SUM(amount) FROM orders WHERE status = 'refunded'"),
                      refunds);
+    /* An invoice has one customer: NA makes the order's customer empty. */
+    assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders WHERE customer_id IS NULL"),
+                     (long long)nunknown);
     assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders WHERE customer_id = 'NA'"), 0);
     for (size_t i = 0; i < ninv; i++)
         free(invoices[i]);
     for (size_t i = 0; i < ncust; i++)
         free(customers[i]);
+    for (size_t i = 0; i < nunknown; i++)
+        free(unknown[i]);
     free(invoices);
     free(customers);
+    free(unknown);
     json_decref(report);
 }
 
