@@ -1,5 +1,5 @@
 /*
- * The answer cache of src/web/cache.c: hits, generations, replacement,
+ * The response cache of src/web/cache.c: hits, generations, replacement,
  * the entry bound with least-recently-used eviction, and the data
  * generation that imports and settings changes raise in the database.
  */
