@@ -163,6 +163,27 @@ const struct command commands[] = {
         "                    today in the company time zone)\n"
         "  --format FORMAT   table (default), json or csv; JSON and CSV give money\n"
         "                    in yuan and ratios as unrounded fractions\n")},
+    {"linkage", cmd_linkage, N_("Correlate training, owner turnover and labor cost with results"),
+     N_("Usage: cairn linkage training|turnover|cost --period P [--scope S]\n"
+        "                    [--as-of YYYY-MM-DD] [--format table|json]\n"
+        "\n"
+        "Puts two figures side by side and states how strongly they move together,\n"
+        "with n, the p-value and a 95 percent confidence interval. Correlation is not\n"
+        "cause, and no statistic is shown on fewer than 8 points.\n"
+        "\n"
+        "  training   training_completion_rate against per_capita_sales of the\n"
+        "             teams in S: across teams for P, and over team-months (each\n"
+        "             team in each of the 12 months ending with P's last month)\n"
+        "  turnover   repurchase in P of the customers whose account owner left\n"
+        "             (in the 12 months before P) against those whose owner\n"
+        "             stayed, with a two-proportion z-test\n"
+        "  cost       labor_cost_ratio against market_share of the units in S\n"
+        "             that have market rows: across units and over unit-months\n"
+        "\n"
+        "  --period P           a month (2024-03), quarter (2024-Q1) or year (2024)\n"
+        "  --scope S            company (default) or unit:ID with every unit below it\n"
+        "  --as-of YYYY-MM-DD   evaluation date (default today, company time)\n"
+        "  --format table|json  output format (default table)\n")},
     {"model", cmd_model, N_("Evaluate and fit the prediction models"),
      N_("Usage: cairn model eval --csv FILE --label COLUMN [--positive VALUE]\n"
         "                        [--drop COL,...] [--folds K] [--seed N]\n"

@@ -17,6 +17,7 @@ int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_imports(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_kpi(struct cli *cli, int argc, char **argv);
+int cmd_linkage(struct cli *cli, int argc, char **argv);
 int cmd_model(struct cli *cli, int argc, char **argv);
 int cmd_reconcile(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);

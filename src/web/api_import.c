@@ -1,6 +1,6 @@
 /*
  * POST /api/v1/import — a multipart upload (file, and optionally kind,
- * map, encoding, date_order) that becomes an import job; the answer
+ * map, encoding, date_order) that becomes an import job; the response
  * {"id":N} comes at once (202) and the job runs on the job thread
  * (jobs.c). GET /api/v1/import/ID — the job's state, rows read, and the
  * report of "cairn import" once it has ended.

@@ -2,9 +2,9 @@
  * GET /api/v1/kpi?period=P&scope=S&as_of=D&metrics=a,b — the scorecard
  * of one scope and period, the same JSON as "cairn kpi --format json".
  * Without scope, the caller's own scope; a scope outside it is refused
- * with 403 (never narrowed). Answers are kept in the answer cache
+ * with 403 (never narrowed). Responses are kept in the response cache
  * (cache.h) under the caller's role and account scope and every query
- * argument, after the scope check, so a cached answer never reaches a
+ * argument, after the scope check, so a cached response never reaches a
  * caller who could not have asked for it.
  */
 #include <stdlib.h>
@@ -66,7 +66,7 @@ void api_kpi_get(struct request *req)
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
         goto out;
 
-    /* A cached answer of the same data generation, if any. */
+    /* A cached response of the same data generation, if any. */
     if (cache_generation(req->db, &generation, &err)) {
         web_internal_error(req, "reading the data generation", &err);
         goto out;

@@ -1,5 +1,5 @@
 /*
- * The answer cache (cache.h): a hash table with chaining and a doubly
+ * The response cache (cache.h): a hash table with chaining and a doubly
  * linked list in order of use, behind one mutex. Lookups copy the body
  * out under the lock, so an entry can be dropped by another thread at
  * any time after the lookup returns.

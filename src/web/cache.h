@@ -1,7 +1,7 @@
 /*
- * The answer cache of the web server: whole JSON bodies of read-only API
- * answers (the key results), kept per key in memory and shared by every
- * worker thread. A key must contain everything the answer depends on:
+ * The response cache of the web server: whole JSON bodies of read-only API
+ * responses (the key results), kept per key in memory and shared by every
+ * worker thread. A key must contain everything the response depends on:
  * the caller's role and account scope, the requested scope, the period,
  * the as-of date and the other query arguments. Every entry also stores
  * the data generation (meta 'data_generation', raised by a trigger on

@@ -1,9 +1,9 @@
 /*
  * The import job queue of "cairn serve". An upload becomes a row of
- * import_jobs (state queued) and an entry of an in-memory queue; one
+ * import_jobs (state queued) and an entry of an in-memory queue. One
  * thread with its own database connection runs the queued imports one
- * at a time through import_run, so an import never runs inside a request
- * and two imports never compete for the write lock. The report of each
+ * at a time through import_run. So an import never runs inside a
+ * request, and two imports never compete for the write lock. The report of each
  * job is stored with its final state (done or failed). Rows read so far
  * are kept in memory for the running job only.
  */
@@ -203,9 +203,9 @@ static void *job_thread(void *arg)
     return NULL;
 }
 
-/* Marks the jobs that are queued or running in the database as failed:
- * at start, those an earlier server left behind; at stop, those that
- * never ran. */
+/* Marks the jobs that are queued or running in the database as failed.
+ * At start these are the ones an earlier server left behind, and at stop
+ * the ones that never ran. */
 static int fail_unfinished(struct db *db, struct strbuf *err)
 {
     struct db_stmt *st = db_prepare(

@@ -1,9 +1,9 @@
 /*
- * Background work of "cairn serve": the import job queue (jobs.c), which
- * runs uploaded imports one at a time on its own thread and database
- * connection, and the warning scheduler (scheduler.c), which runs the
- * logic of "cairn alerts run" daily at the setting alerts.evaluate_at
- * (company time) and after every import job that stored something.
+ * Background work of "cairn serve". The import job queue (jobs.c) runs
+ * uploaded imports one at a time on its own thread and database
+ * connection. The warning scheduler (scheduler.c) runs the logic of
+ * "cairn alerts run" daily at the setting alerts.evaluate_at (company
+ * time) and after every import job that stored something.
  */
 #ifndef CAIRN_WEB_JOBS_H
 #define CAIRN_WEB_JOBS_H
@@ -13,7 +13,7 @@
 #include "import/import.h"
 #include "util/strbuf.h"
 
-/* What an upload asks the import to do. The job owns dir, which holds
+/* The import that an upload requests. The job owns dir, which holds
  * the uploaded file (and the mapping, when given), and deletes it. */
 struct import_job_request {
     char *dir;       /* temporary folder of the upload */

@@ -16,6 +16,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/explain", api_explain_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/import/", api_import_get, ROUTE_SESSION | ROUTE_PREFIX | ROUTE_API},
     {"GET", "/api/v1/kpi", api_kpi_get, ROUTE_SESSION | ROUTE_API},
+    {"GET", "/api/v1/linkage", api_linkage_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/orders", api_orders_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/series", api_series_get, ROUTE_SESSION | ROUTE_API},
     {"GET", "/api/v1/session", api_session_get, ROUTE_SESSION | ROUTE_API},

@@ -1,10 +1,10 @@
 /*
  * The warning scheduler of "cairn serve": a thread that runs the logic
- * of "cairn alerts run" (alerts_record: evaluate as of today in the
- * company time zone, record new and resolved warnings, deliver the new
- * ones) once a day when the company's clock passes the setting
- * alerts.evaluate_at, and whenever an import job has stored rows. Each
- * run is logged with its counts or its error.
+ * of "cairn alerts run" through alerts_record. That call evaluates as of
+ * today in the company time zone, records new and resolved warnings and
+ * delivers the new ones. It runs once a day when the company's clock
+ * passes the setting alerts.evaluate_at, and whenever an import job has
+ * stored rows. Each run is logged with its counts or its error.
  *
  * A server started after that day's time waits for the next day's: the
  * daily run happens when the clock passes the time while the server

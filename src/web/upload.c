@@ -2,7 +2,7 @@
  * The body of POST /api/v1/import: a multipart/form-data upload parsed by
  * libmicrohttpd's post processor as it arrives, so that the file goes
  * straight to a temporary folder and never sits in memory. The parts are
- * file (the data file; its name, reduced to a safe base name, tells the
+ * file (the data file; its name, reduced to a safe base name, gives the
  * entity as for "cairn import"), map (a mapping file, text or file part),
  * and the short text fields kind, encoding and date_order. Problems are
  * kept in the upload and reported by the handler (api_import.c), which

@@ -2,7 +2,7 @@
  * End-to-end tests of the example mapping files on the real data sets:
  * each import must store exactly the rows and money the test computes on
  * its own from the raw file (CSV and whitespace text split here, the XLS
- * workbook read with FreeXL), and "cairn reconcile --map" must then
+ * workbooks read with FreeXL), and "cairn reconcile --map" must then
  * report no mismatch.
  */
 #include <freexl.h>
@@ -19,6 +19,7 @@
 #define RETAIL        CAIRN_SHARED_DATA "/online-retail-sample"
 #define CDNOW         CAIRN_SHARED_DATA "/cdnow"
 #define SUPERSTORE    CAIRN_SHARED_DATA "/cn-superstore/示例 - 超市.xls"
+#define SUPERSTORE_US CAIRN_SHARED_DATA "/superstore/Sample - Superstore.xls"
 #define EXAMPLE(name) CAIRN_SOURCE_DIR "/examples/" name
 
 struct fixture {
@@ -243,8 +244,8 @@ static void retail_invoices(void **state)
     struct fixture *fx = *state;
     FILE *fp = fopen(RETAIL "/online_retail_sample.csv", "r");
     char line[2048], *f[16];
-    char **invoices = NULL, **customers = NULL;
-    size_t ninv = 0, ncust = 0;
+    char **invoices = NULL, **customers = NULL, **unknown = NULL;
+    size_t ninv = 0, ncust = 0, nunknown = 0;
     long long sales = 0, refunds = 0, cancelled;
     json_t *report;
 
@@ -262,6 +263,8 @@ static void retail_invoices(void **state)
             sales += total;
         invoices = realloc(invoices, (ninv + 1) * sizeof(*invoices));
         invoices[ninv++] = strdup(f[0]);
+        if (!strcmp(f[6], "NA") || !f[6][0])
+            unknown = add_distinct(unknown, &nunknown, f[0]);
         if (strcmp(f[6], "NA") && f[6][0]) {
             customers = realloc(customers, (ncust + 1) * sizeof(*customers));
             customers[ncust++] = strdup(f[6]);
@@ -284,13 +287,19 @@ static void retail_invoices(void **state)
                      sales);
     assert_int_equal(query_int(fx, "SELECT SUM(amount) FROM orders WHERE status = 'refunded'"),
                      refunds);
+    /* An invoice has one customer: NA makes the order's customer empty. */
+    assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders WHERE customer_id IS NULL"),
+                     (long long)nunknown);
     assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders WHERE customer_id = 'NA'"), 0);
     for (size_t i = 0; i < ninv; i++)
         free(invoices[i]);
     for (size_t i = 0; i < ncust; i++)
         free(customers[i]);
+    for (size_t i = 0; i < nunknown; i++)
+        free(unknown[i]);
     free(invoices);
     free(customers);
+    free(unknown);
     json_decref(report);
 }
 
@@ -380,9 +389,15 @@ static int compare_lines(const void *a, const void *b)
     return strcmp(((const struct order_line *)a)->key, ((const struct order_line *)b)->key);
 }
 
-static void superstore_orders_and_returns(void **state)
+/* Where a Superstore edition keeps its data, and what it holds. */
+struct superstore {
+    const char *path, *map;
+    unsigned short id_col, day_col, customer_col, sales_col, return_id_col;
+    long long units, employees;
+};
+
+static void check_superstore(struct fixture *fx, const struct superstore *ss)
 {
-    struct fixture *fx = *state;
     const void *book;
     unsigned sheets, rows, ret_rows;
     unsigned short cols;
@@ -391,15 +406,15 @@ static void superstore_orders_and_returns(void **state)
     long long orders = 0, fen = 0, refunds = 0, refund_fen = 0, group_fen = 0;
     json_t *report;
 
-    /* Sheet 0 is 订单 (order lines), sheet 1 退货 (returned order ids). */
-    assert_int_equal(freexl_open(SUPERSTORE, &book), FREEXL_OK);
+    /* Sheet 0 holds the order lines, sheet 1 the returned order ids. */
+    assert_int_equal(freexl_open(ss->path, &book), FREEXL_OK);
     assert_int_equal(freexl_get_info(book, FREEXL_BIFF_SHEET_COUNT, &sheets), FREEXL_OK);
     assert_int_equal(sheets, 3);
     assert_int_equal(freexl_select_active_worksheet(book, 1), FREEXL_OK);
     assert_int_equal(freexl_worksheet_dimensions(book, &ret_rows, &cols), FREEXL_OK);
     returned = calloc(ret_rows, sizeof(*returned));
     for (unsigned r = 1; r < ret_rows; r++) {
-        cell_text(book, r, 0, cell, sizeof(cell));
+        cell_text(book, r, ss->return_id_col, cell, sizeof(cell));
         returned[r - 1] = strdup(cell);
     }
     qsort(returned, ret_rows - 1, sizeof(*returned), compare_strings);
@@ -410,17 +425,17 @@ static void superstore_orders_and_returns(void **state)
     for (unsigned r = 1; r < rows; r++) {
         char id[64], customer[64], day[32], sales[64];
 
-        cell_text(book, r, 1, id, sizeof(id));
-        cell_text(book, r, 2, day, sizeof(day));
-        cell_text(book, r, 5, customer, sizeof(customer));
-        cell_text(book, r, 16, sales, sizeof(sales));
+        cell_text(book, r, ss->id_col, id, sizeof(id));
+        cell_text(book, r, ss->day_col, day, sizeof(day));
+        cell_text(book, r, ss->customer_col, customer, sizeof(customer));
+        cell_text(book, r, ss->sales_col, sales, sizeof(sales));
         snprintf(lines[r - 1].key, sizeof(lines[r - 1].key), "%s|%s|%s", id, customer, day);
         snprintf(lines[r - 1].id, sizeof(lines[r - 1].id), "%s", id);
         lines[r - 1].fen = fen_rounded(sales);
     }
     freexl_close(book);
 
-    /* Orders: lines with the same 订单 ID, 客户 ID and 订单日期. */
+    /* Orders: the lines with the same order id, customer and date. */
     qsort(lines, rows - 1, sizeof(*lines), compare_lines);
     for (unsigned i = 0; i < rows - 1; i++) {
         const char *id = lines[i].id;
@@ -437,21 +452,42 @@ static void superstore_orders_and_returns(void **state)
         group_fen = 0;
     }
 
-    report = import_mapped(fx, SUPERSTORE, EXAMPLE("cn-superstore.map.json"));
+    report = import_mapped(fx, ss->path, ss->map);
     assert_int_equal(entity_rows(report, "orders"), orders + refunds);
-    assert_int_equal(entity_rows(report, "org_units"), 7);
-    assert_int_equal(entity_rows(report, "employees"), 6);
+    assert_int_equal(entity_rows(report, "org_units"), ss->units);
+    assert_int_equal(entity_rows(report, "employees"), ss->employees);
     assert_int_equal(query_int(fx, "SELECT SUM(amount) FROM orders WHERE status = 'completed'"),
                      fen);
     assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders WHERE status = 'refunded'"),
                      refunds);
     assert_int_equal(query_int(fx, "SELECT SUM(amount) FROM orders WHERE status = 'refunded'"),
                      refund_fen);
+    assert_int_equal(query_int(fx, "SELECT COUNT(*) FROM orders WHERE employee_id IS NULL"), 0);
     for (unsigned r = 0; r + 1 < ret_rows; r++)
         free(returned[r]);
     free(returned);
     free(lines);
     json_decref(report);
+}
+
+static void superstore_cn_orders_and_returns(void **state)
+{
+    /* 订单 ID, 订单日期, 客户 ID, 销售额; 退货's 订单 ID. The company and 6
+     * regions; one manager per region. */
+    static const struct superstore cn = {
+        SUPERSTORE, EXAMPLE("cn-superstore.map.json"), 1, 2, 5, 16, 0, 7, 6};
+
+    check_superstore(*state, &cn);
+}
+
+static void superstore_us_orders_and_returns(void **state)
+{
+    /* Order ID, Order Date, Customer ID, Sales; Returns' Order ID. The
+     * company and 4 regions; one manager per region. */
+    static const struct superstore us = {
+        SUPERSTORE_US, EXAMPLE("superstore.map.json"), 1, 2, 5, 17, 1, 5, 4};
+
+    check_superstore(*state, &us);
 }
 
 int main(void)
@@ -461,7 +497,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(retail_invoices, setup, teardown),
         cmocka_unit_test_setup_teardown(cdnow_sample, setup, teardown),
         cmocka_unit_test_setup_teardown(cdnow_master, setup, teardown),
-        cmocka_unit_test_setup_teardown(superstore_orders_and_returns, setup, teardown),
+        cmocka_unit_test_setup_teardown(superstore_cn_orders_and_returns, setup, teardown),
+        cmocka_unit_test_setup_teardown(superstore_us_orders_and_returns, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

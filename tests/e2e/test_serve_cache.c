@@ -1,8 +1,8 @@
 /*
- * End-to-end tests of the answer cache of "cairn serve": a cached key
- * result answer is replaced after an import (through the server's upload
+ * End-to-end tests of the response cache of "cairn serve": a cached key
+ * result response is replaced after an import (through the server's upload
  * and through "cairn import" in another process), and a team lead never
- * receives the general manager's cached answer.
+ * receives the general manager's cached response.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -151,14 +151,14 @@ static void team_lead_not_served_gm_answer(void **state)
     struct http h;
 
     /* The GM's default scope is the company, the team lead's its unit,
-     * so the same URL gives each its own answer in either order. */
+     * so the same URL gives each its own response in either order. */
     assert_true(kpi_sales(f, boss, KPI, "company") == 1500.0);
     assert_true(kpi_sales(f, tina, KPI, "unit:T1") == 1000.0);
     assert_true(kpi_sales(f, boss, KPI, "company") == 1500.0);
     assert_true(kpi_sales(f, tina, KPI, "unit:T1") == 1000.0);
 
     /* Naming the company is refused for the team lead, also when the
-     * GM's answer for it is cached. */
+     * GM's response for it is cached. */
     h = http_request(f->server.base_url, "GET", KPI "&scope=company", NULL, tina, NULL);
     http_assert_error(&h, 403, "forbidden");
     http_free(&h);

@@ -1,9 +1,9 @@
 /*
  * End-to-end tests of the import upload of "cairn serve": POST
- * /api/v1/import as multipart/form-data, the job that runs it in the
- * background, GET /api/v1/import/ID, the role rules of who may import
- * what, CSRF, the upload size limit, the audit row, and the warning run
- * the scheduler starts after an import that stored rows.
+ * /api/v1/import as multipart/form-data, the background job and GET
+ * /api/v1/import/ID. They also cover who may import what, CSRF, the
+ * upload size limit, the audit row, and the warning run that the
+ * scheduler starts after an import that stored rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +99,7 @@ static long long query_int(const struct fixture *f, const char *sql)
     return (long long)v;
 }
 
-/* Uploads one file and returns the job id of the 202 answer. */
+/* Uploads one file and returns the job id of the 202 response. */
 static long long upload_file(const struct fixture *f, const char *cookie, const char *csrf,
                              const char *name, const char *content)
 {

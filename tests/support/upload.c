@@ -104,7 +104,7 @@ struct http http_upload_size(const char *base_url, const char *cookie, const cha
     curl_easy_setopt(c, CURLOPT_READDATA, &left);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
     rc = curl_easy_perform(c);
-    /* The server may answer and close before the whole body is sent. */
+    /* The server may response and close before the whole body is sent. */
     assert_true(rc == CURLE_OK || rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
     curl_slist_free_all(headers);

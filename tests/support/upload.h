@@ -31,7 +31,7 @@ struct http http_upload_size(const char *base_url, const char *cookie, const cha
                              unsigned long long size);
 
 /* Polls GET /api/v1/import/ID (twice a second, at most 30 seconds) until
- * the state is done or failed, and returns that answer's JSON. Fails the
+ * the state is done or failed, and returns that response's JSON. Fails the
  * test otherwise. */
 json_t *wait_for_job(const char *base_url, const char *cookie, long long id);
 
