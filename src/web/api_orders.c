@@ -18,17 +18,6 @@
 #define ORDERS_PAGE_MAX 500
 #define ORDERS_CSV_MAX 100000
 
-static const struct table_column order_columns[] = {
-    {"order_id", N_("Order number"), COL_TEXT},
-    {"order_date", N_("Order date"), COL_TEXT},
-    {"customer_id", N_("Customer ID"), COL_TEXT},
-    {"customer", N_("Customer"), COL_TEXT},
-    {"employee_id", N_("Employee ID"), COL_TEXT},
-    {"employee", N_("Seller"), COL_TEXT},
-    {"amount", N_("Amount (yuan)"), COL_MONEY},
-    {"product", N_("Product"), COL_TEXT},
-    {"status", N_("Status"), COL_TEXT},
-};
 
 /* Appends the FROM and WHERE part shared by the count and the rows:
  * parameter 1 is the unit or employee id (none for the company), then
@@ -135,10 +124,10 @@ void api_orders_get(struct request *req)
     while ((rc = db_step(st, &err)) == DB_ROW) {
         json_t *row = json_object();
 
-        for (int c = 0; c < 9; c++) {
+        for (int c = 0; c < WEB_ORDER_NCOLUMNS; c++) {
             const char *v = db_column_text(st, c);
 
-            json_object_set_new(row, order_columns[c].key,
+            json_object_set_new(row, web_order_columns[c].key,
                                 c == 6  ? web_yuan(db_column_int64(st, c))
                                 : v     ? json_string(v)
                                         : json_null());
@@ -149,7 +138,7 @@ void api_orders_get(struct request *req)
         goto failed;
 
     if (csv) {
-        web_csv_reply(req, orders, order_columns, sizeof(order_columns) / sizeof(order_columns[0]),
+        web_csv_reply(req, orders, web_order_columns, WEB_ORDER_NCOLUMNS,
                       N_("orders"), "orders");
         orders = NULL;
         goto out;

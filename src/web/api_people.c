@@ -15,17 +15,6 @@
 #include "web/api_table.h"
 
 
-static const struct table_column order_columns[] = {
-    {"order_id", N_("Order number"), COL_TEXT},
-    {"order_date", N_("Order date"), COL_TEXT},
-    {"customer_id", N_("Customer ID"), COL_TEXT},
-    {"customer", N_("Customer"), COL_TEXT},
-    {"employee_id", N_("Employee ID"), COL_TEXT},
-    {"employee", N_("Seller"), COL_TEXT},
-    {"amount", N_("Amount (yuan)"), COL_MONEY},
-    {"product", N_("Product"), COL_TEXT},
-    {"status", N_("Status"), COL_TEXT},
-};
 static const struct table_column customer_columns[] = {
     {"customer_id", N_("Customer ID"), COL_TEXT},
     {"name", N_("Customer"), COL_TEXT},
@@ -189,13 +178,13 @@ void api_employee_get(struct request *req)
     orders = customers ? query_rows(req->db,
                                     ORDER_SELECT "WHERE o.employee_id = ?"
                                                  " ORDER BY o.order_date DESC, o.order_id LIMIT 500",
-                                    id, order_columns, NCOLS(order_columns), &err)
+                                    id, web_order_columns, WEB_ORDER_NCOLUMNS, &err)
                        : NULL;
     if (!orders)
         goto failed;
     {
         const struct page_table tables[] = {
-            {"orders", orders, order_columns, NCOLS(order_columns), N_("orders")},
+            {"orders", orders, web_order_columns, WEB_ORDER_NCOLUMNS, N_("orders")},
             {"customers", customers, customer_columns, NCOLS(customer_columns), N_("customers")},
         };
         if (csv_table(req, tables, 2))
@@ -290,7 +279,7 @@ void api_customer_get(struct request *req)
     orders = answer ? query_rows(req->db,
                                  ORDER_SELECT "WHERE o.customer_id = ?"
                                               " ORDER BY o.order_date DESC, o.order_id LIMIT 500",
-                                 id, order_columns, NCOLS(order_columns), &err)
+                                 id, web_order_columns, WEB_ORDER_NCOLUMNS, &err)
                     : NULL;
     owners = orders ? query_rows(req->db,
                                  "SELECT o.employee_id, e.name, o.start_date, o.end_date"
@@ -308,7 +297,7 @@ void api_customer_get(struct request *req)
         goto failed;
     {
         const struct page_table tables[] = {
-            {"orders", orders, order_columns, NCOLS(order_columns), N_("orders")},
+            {"orders", orders, web_order_columns, WEB_ORDER_NCOLUMNS, N_("orders")},
             {"owners", owners, owner_columns, NCOLS(owner_columns), N_("owner history")},
             {"surveys", surveys, survey_columns, NCOLS(survey_columns), N_("satisfaction surveys")},
         };

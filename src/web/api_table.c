@@ -26,6 +26,18 @@ const char web_subtree_cte[] =
     "WITH RECURSIVE sub(u) AS (SELECT ? UNION"
     " SELECT ou.unit_id FROM org_units ou JOIN sub ON ou.parent_id = sub.u) ";
 
+const struct table_column web_order_columns[WEB_ORDER_NCOLUMNS] = {
+    {"order_id", N_("Order number"), COL_TEXT},
+    {"order_date", N_("Order date"), COL_TEXT},
+    {"customer_id", N_("Customer ID"), COL_TEXT},
+    {"customer", N_("Customer"), COL_TEXT},
+    {"employee_id", N_("Employee ID"), COL_TEXT},
+    {"employee", N_("Seller"), COL_TEXT},
+    {"amount", N_("Amount (yuan)"), COL_MONEY},
+    {"product", N_("Product"), COL_TEXT},
+    {"status", N_("Status"), COL_TEXT},
+};
+
 json_t *web_yuan(long long fen)
 {
     return json_real((double)fen / 100.0);

@@ -58,6 +58,10 @@ extern const char web_order_unit_sql[];
  * parameter and every unit below it; starts with "WITH RECURSIVE". */
 extern const char web_subtree_cte[];
 
+/* The columns of an order row, in the order the order queries select them. */
+#define WEB_ORDER_NCOLUMNS 9
+extern const struct table_column web_order_columns[WEB_ORDER_NCOLUMNS];
+
 /* Money stored as integer fen, as the JSON number of yuan. */
 json_t *web_yuan(long long fen);
 
