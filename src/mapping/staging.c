@@ -80,12 +80,25 @@ static sqlite3_stmt *prepare_insert(struct mapping *m, const struct mapping_sour
     return st;
 }
 
-/* Creates the table from the header record (or c1..cN for n columns). */
+/* Whether name is among the n names already chosen (SQLite compares
+ * identifiers without regard to ASCII case). */
+static bool name_taken(char **names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp(names[i], name))
+            return true;
+    return !strcasecmp(name, "_line");
+}
+
+/* Creates the table from the header record (or c1..cN for n columns). A
+ * header cell that is empty, contains '"' or repeats an earlier one
+ * names its column cN (N its position), with '_' added while taken. */
 static int create_table(struct mapping *m, const struct mapping_source *s,
                         const struct source_record *header, size_t n, struct strbuf *err)
 {
     struct strbuf sql = STRBUF_INIT, name = STRBUF_INIT;
-    int rc = -1;
+    char **names = xcalloc(n + 1, sizeof(*names));
+    int rc;
 
     sb_add(&sql, "CREATE TABLE ");
     add_ident(&sql, s->name);
@@ -102,15 +115,19 @@ static int create_table(struct mapping *m, const struct mapping_source *s,
         while (len && (h[len - 1] == ' ' || h[len - 1] == '\t'))
             len--;
         sb_addn(&name, h, len);
-        if (!name.len || strchr(name.buf, '"') || !strcasecmp(name.buf, "_line"))
+        if (!name.len || strchr(name.buf, '"') || name_taken(names, c, name.buf))
             sb_setf(&name, "c%zu", c + 1);
+        while (name_taken(names, c, name.buf))
+            sb_addch(&name, '_');
+        names[c] = xstrdup(name.buf);
         add_ident(&sql, name.buf);
         sb_add(&sql, " TEXT, ");
     }
     sb_add(&sql, "_line INTEGER)");
     rc = exec(m, sql.buf, err);
-    if (rc && header)
-        sb_addf(err, _(" (two columns of %s have the same name)"), s->display);
+    for (size_t c = 0; c < n; c++)
+        free(names[c]);
+    free(names);
     sb_release(&sql);
     sb_release(&name);
     return rc;

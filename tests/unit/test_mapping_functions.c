@@ -11,6 +11,8 @@
 #include "mapping/internal.h"
 #include "support.h"
 
+#define HEADERLESS "\"header\":false,\"whitespace\":true"
+
 static sqlite3 *db;
 
 static int open_db(void **state)
@@ -125,8 +127,9 @@ static void text_functions(void **state)
     expect("cairn_map('x', 'y')", "ERROR: cairn_map: give a value and pairs of from and to values");
 }
 
-/* Loads a mapping of one headerless file with the given SQL. */
-static struct mapping *load_mapping(const char *dir, const char *data, const char *sql)
+/* Loads a mapping of one file read with the given source options. */
+static struct mapping *load_mapping(const char *dir, const char *data, const char *options,
+                                    const char *sql)
 {
     struct source_options dflt = {0};
     struct strbuf err = STRBUF_INIT, map = STRBUF_INIT;
@@ -137,9 +140,9 @@ static struct mapping *load_mapping(const char *dir, const char *data, const cha
 
     free(write_file(dir, "data/rows.txt", data));
     sb_addf(&map,
-            "{\"sources\":[{\"name\":\"t\",\"file\":\"rows.txt\",\"header\":false,"
-            "\"whitespace\":true}],\"targets\":[{\"entity\":\"orders\",\"sql\":\"%s\"}]}",
-            sql);
+            "{\"sources\":[{\"name\":\"t\",\"file\":\"rows.txt\",%s}],"
+            "\"targets\":[{\"entity\":\"orders\",\"sql\":\"%s\"}]}",
+            options, sql);
     map_path = write_file(dir, "map.json", map.buf);
     sb_release(&map);
     base = path_join(dir, "data");
@@ -159,8 +162,8 @@ static struct mapping *load_mapping(const char *dir, const char *data, const cha
 static void headerless_table_grows(void **state)
 {
     char *dir = make_temp_dir();
-    struct mapping *m =
-        load_mapping(dir, "a 1\nb 2 x\nc\n", "SELECT c1 AS order_id, c2, c3, _line FROM t");
+    struct mapping *m = load_mapping(dir, "a 1\nb 2 x\nc\n", HEADERLESS,
+                                     "SELECT c1 AS order_id, c2, c3, _line FROM t");
     struct strbuf err = STRBUF_INIT;
     struct mapping_rows *r = mapping_rows_open(&m->targets[0], &err);
     struct source_record *rec;
@@ -190,10 +193,34 @@ static void headerless_table_grows(void **state)
     free(dir);
 }
 
+static void repeated_headers_renamed(void **state)
+{
+    char *dir = make_temp_dir();
+    /* Columns 3 (a repeat), 4 (empty) and 5 ("c4", now taken) are renamed. */
+    struct mapping *m = load_mapping(dir, "id,name,NAME, ,c4\nA,b,c,d,e\n", "\"header\":true",
+                                     "SELECT id || name || c3 || c4 || c5 AS order_id FROM t");
+    struct strbuf err = STRBUF_INIT;
+    struct mapping_rows *r = mapping_rows_open(&m->targets[0], &err);
+    struct source_record *rec;
+    const char *source;
+
+    (void)state;
+    if (!r)
+        fail_msg("%s", err.buf);
+    assert_int_equal(mapping_rows_next(r, &rec, &source, &err), 1);
+    assert_int_equal(mapping_rows_next(r, &rec, &source, &err), 1);
+    assert_string_equal(rec->fields[0], "Abcde");
+    mapping_rows_close(r);
+    mapping_free(m);
+    sb_release(&err);
+    remove_tree(dir);
+    free(dir);
+}
+
 static void time_limit_stops_select(void **state)
 {
     char *dir = make_temp_dir();
-    struct mapping *m = load_mapping(dir, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n",
+    struct mapping *m = load_mapping(dir, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", HEADERLESS,
                                      "SELECT COUNT(*) AS order_id FROM t a, t b, t c, t d, t e, "
                                      "t f, t g, t h");
     struct strbuf err = STRBUF_INIT;
@@ -219,8 +246,11 @@ static void time_limit_stops_select(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(date_function),           cmocka_unit_test(money_functions),
-        cmocka_unit_test(text_functions),          cmocka_unit_test(headerless_table_grows),
+        cmocka_unit_test(date_function),
+        cmocka_unit_test(money_functions),
+        cmocka_unit_test(text_functions),
+        cmocka_unit_test(headerless_table_grows),
+        cmocka_unit_test(repeated_headers_renamed),
         cmocka_unit_test(time_limit_stops_select),
     };
 
