@@ -342,6 +342,16 @@ static const char *const migrations[] = {
     "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
     "CREATE TRIGGER settings_delete_generation AFTER DELETE ON settings BEGIN"
     "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;",
+
+    /* Version 11: recorded warnings also raise meta('data_generation'),
+     * because the server caches the warning list, which shows each
+     * warning's record (state, first and last seen). */
+    "CREATE TRIGGER alerts_insert_generation AFTER INSERT ON alerts BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER alerts_update_generation AFTER UPDATE ON alerts BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER alerts_delete_generation AFTER DELETE ON alerts BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

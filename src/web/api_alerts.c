@@ -2,7 +2,9 @@
  * GET /api/v1/alerts?as_of=D&scope=S — the warnings whose scope lies in
  * S as of D, the same JSON as "cairn alerts --format json". Without
  * scope, the caller's own scope, so every caller gets the list filtered
- * to what it may see; a scope outside it is refused with 403.
+ * to what it may see; a scope outside it is refused with 403. The
+ * response is cached (cache.h) like the key results; recorded warnings
+ * raise the data generation, so a state change is seen at once.
  */
 #include "alerts/alerts.h"
 #include "metrics/metrics.h"
@@ -11,12 +13,17 @@
 
 void api_alerts_get(struct request *req)
 {
-    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT;
+    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT,
+                  query = STRBUF_INIT;
     struct alert_list list = {0};
+    int64_t generation;
     cdate as_of;
     int rc;
 
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
+        goto out;
+    sb_addf(&query, "%s|%d", scope.buf, (int)as_of);
+    if (web_cache_lookup(req, "alerts", query.buf, &key, &generation))
         goto out;
 
     rc = alerts_evaluate(req->db, as_of, scope.buf, &list, &err);
@@ -31,7 +38,10 @@ void api_alerts_get(struct request *req)
         goto out;
     }
     web_json(req, 200, alert_list_to_json(&list));
+    web_cache_store(req, key.buf, generation);
 out:
+    sb_release(&query);
+    sb_release(&key);
     alert_list_free(&list);
     sb_release(&scope);
     sb_release(&err);

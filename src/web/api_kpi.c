@@ -13,7 +13,6 @@
 #include "metrics/metrics.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
-#include "web/cache.h"
 #include "web/web.h"
 
 /* Marks the metrics of a comma-separated list. Returns 0, or -1 when a
@@ -45,7 +44,8 @@ static int select_metrics(const char *list, bool selected[METRIC_COUNT])
 void api_kpi_get(struct request *req)
 {
     const char *period_text = web_query(req, "period"), *metrics = web_query(req, "metrics");
-    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT;
+    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT,
+                  query = STRBUF_INIT;
     struct scorecard sc;
     int64_t generation;
     struct period period;
@@ -67,18 +67,9 @@ void api_kpi_get(struct request *req)
         goto out;
 
     /* A cached response of the same data generation, if any. */
-    if (cache_generation(req->db, &generation, &err)) {
-        web_internal_error(req, "reading the data generation", &err);
+    sb_addf(&query, "%s|%s|%d|%s", scope.buf, period_text, (int)as_of, metrics ? metrics : "*");
+    if (web_cache_lookup(req, "kpi", query.buf, &key, &generation))
         goto out;
-    }
-    sb_addf(&key, "kpi|%s|", role_name(req->session.who.role));
-    scope_format(&req->session.who.scope, &key);
-    sb_addf(&key, "|%s|%s|%d|%s", scope.buf, period_text, (int)as_of, metrics ? metrics : "*");
-    if (cache_get(key.buf, generation, &req->resp.body)) {
-        req->resp.status = 200;
-        req->resp.content_type = "application/json; charset=utf-8";
-        goto out;
-    }
 
     /* The computation. */
     rc = metrics_scorecard(req->db, scope.buf, &period, as_of, &sc, &err);
@@ -92,8 +83,9 @@ void api_kpi_get(struct request *req)
     }
     web_json(req, 200, scorecard_to_json(&sc, metrics ? selected : NULL));
     scorecard_free(&sc);
-    cache_put(key.buf, generation, req->resp.body.buf, req->resp.body.len);
+    web_cache_store(req, key.buf, generation);
 out:
+    sb_release(&query);
     sb_release(&key);
     sb_release(&scope);
     sb_release(&err);

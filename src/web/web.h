@@ -117,6 +117,17 @@ int web_requested_scope(struct request *req, struct strbuf *scope_text);
  * without it. Returns 0, or -1 after setting the error response. */
 int web_as_of(struct request *req, cdate *as_of);
 
+/*
+ * Looks up the cached response of route for this caller and query (the
+ * request's arguments after the scope check, as one string). Returns 1
+ * after setting the response from the cache, 0 on a miss with key and
+ * *generation set for web_cache_store, or -1 after setting a 500.
+ */
+int web_cache_lookup(struct request *req, const char *route, const char *query,
+                     struct strbuf *key, int64_t *generation);
+/* Stores the request's response under key when its status is 200. */
+void web_cache_store(const struct request *req, const char *key, int64_t generation);
+
 /* A request header, query argument or cookie; NULL when absent. */
 const char *web_header(const struct request *req, const char *name);
 const char *web_query(const struct request *req, const char *name);

@@ -2,7 +2,8 @@
  * End-to-end tests of the response cache of "cairn serve": a cached key
  * result response is replaced after an import (through the server's upload
  * and through "cairn import" in another process), and a team lead never
- * receives the general manager's cached response.
+ * receives the general manager's cached response. The warning list is
+ * cached too and replaced when warnings are recorded or change state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -171,11 +172,67 @@ static void team_lead_not_served_gm_answer(void **state)
     free(tina);
 }
 
+/* GETs the warning list as cookie and returns its first warning. */
+static json_t *first_alert(const struct fixture *f, const char *cookie)
+{
+    struct http h = http_request(f->server.base_url, "GET", "/api/v1/alerts", NULL, cookie, NULL);
+    json_t *list = json_loads(h.body, 0, NULL), *first;
+
+    assert_int_equal(h.status, 200);
+    assert_true(json_is_array(list));
+    assert_true(json_array_size(list) > 0);
+    first = json_incref(json_array_get(list, 0));
+    json_decref(list);
+    http_free(&h);
+    return first;
+}
+
+static void alerts_cache_follows_records(void **state)
+{
+    struct fixture *f = *state;
+    char csrf[65], *cookie = test_log_in(&f->server, "boss", PASSWORD, csrf);
+    const char *headers[2] = {NULL, NULL};
+    char header[128], path[64];
+    struct run_result r;
+    struct http h;
+    json_t *a;
+
+    /* Not recorded yet, asked twice (the second from the cache). */
+    for (int i = 0; i < 2; i++) {
+        a = first_alert(f, cookie);
+        assert_null(json_object_get(a, "id"));
+        json_decref(a);
+    }
+
+    /* Recorded by another process: the list shows the record. */
+    r = run_cairn(f->dir, NULL, ARGS("--db", f->db_path, "alerts", "run"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    a = first_alert(f, cookie);
+    assert_true(json_is_integer(json_object_get(a, "id")));
+    assert_string_equal(json_string_value(json_object_get(a, "state")), "new");
+
+    /* Acknowledged through the server. */
+    snprintf(path, sizeof(path), "/api/v1/alerts/%lld/ack",
+             (long long)json_integer_value(json_object_get(a, "id")));
+    snprintf(header, sizeof(header), "X-CSRF-Token: %s", csrf);
+    headers[0] = header;
+    h = http_request(f->server.base_url, "POST", path, "", cookie, headers);
+    assert_int_equal(h.status, 200);
+    http_free(&h);
+    json_decref(a);
+    a = first_alert(f, cookie);
+    assert_string_equal(json_string_value(json_object_get(a, "state")), "acknowledged");
+    json_decref(a);
+    free(cookie);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(kpi_cache_invalidated_by_import, setup, teardown),
         cmocka_unit_test_setup_teardown(team_lead_not_served_gm_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(alerts_cache_follows_records, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
