@@ -32,7 +32,8 @@ static void print_value(enum linkage_view view, bool is_y, double v)
 static void print_analysis(const struct linkage_result *r, const struct linkage_analysis *a)
 {
     struct strbuf statement = STRBUF_INIT;
-    const char *x_label = r->view == LINKAGE_TRAINING ? _("training completion") : _("labor cost ratio");
+    const char *x_label =
+        r->view == LINKAGE_TRAINING ? _("training completion") : _("labor cost ratio");
     const char *y_label = r->view == LINKAGE_TRAINING ? _("per-capita sales") : _("market share");
 
     printf("%-20s %-8s %16s %16s\n", _("unit"), _("month"), x_label, y_label);
@@ -56,7 +57,8 @@ static void print_turnover(const struct linkage_result *r)
     const struct proportion_test *t = &r->turnover;
     struct strbuf statement = STRBUF_INIT;
 
-    printf("%-24s %10s %12s %10s\n", _("group"), _("customers"), _("repurchased"), _("repurchase rate"));
+    printf("%-24s %10s %12s %10s\n", _("group"), _("customers"), _("repurchased"),
+           _("repurchase rate"));
     printf("%-24s %10zu %12zu", _("owner left"), t->n1, t->k1);
     if (t->n1)
         printf(" %9.1f%%\n", 100.0 * t->rate1);
@@ -90,8 +92,10 @@ static void print_table(const struct linkage_result *r)
 int cmd_linkage(struct cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
-        {"period", required_argument, NULL, 'p'}, {"scope", required_argument, NULL, 's'},
-        {"as-of", required_argument, NULL, 'a'},  {"format", required_argument, NULL, 'f'},
+        {"period", required_argument, NULL, 'p'},
+        {"scope", required_argument, NULL, 's'},
+        {"as-of", required_argument, NULL, 'a'},
+        {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
     const char *period_text = NULL, *scope = "company", *as_of_text = NULL;
@@ -141,11 +145,10 @@ int cmd_linkage(struct cli *cli, int argc, char **argv)
         return cli_usage_error(cli, _("invalid period '%s': use YYYY-MM, YYYY-Qn or YYYY"),
                                period_text);
     if (metrics_scope_check(scope) || !strncmp(scope, "employee:", 9))
-        return cli_usage_error(cli, _("invalid scope '%s': the linkage views take company or unit:ID"),
-                               scope);
+        return cli_usage_error(
+            cli, _("invalid scope '%s': the linkage views take company or unit:ID"), scope);
     if (as_of_text && date_parse(as_of_text, &as_of))
-        return cli_usage_error(cli, _("invalid date '%s' for --as-of: use YYYY-MM-DD"),
-                               as_of_text);
+        return cli_usage_error(cli, _("invalid date '%s' for --as-of: use YYYY-MM-DD"), as_of_text);
 
     /* Compute and print. */
     db = cli_open_db(cli, DB_OPEN_EXISTING);

@@ -106,8 +106,7 @@ bool linkage_unit_within(const struct org *org, int u, int top)
 }
 
 /* Marks the units that have rows in the market table. */
-static int mark_market_units(struct db *db, const struct org *org, bool *marked,
-                             struct strbuf *err)
+static int mark_market_units(struct db *db, const struct org *org, bool *marked, struct strbuf *err)
 {
     struct db_stmt *st = db_prepare(db, "SELECT DISTINCT unit_id FROM market", err);
     int rc;
@@ -137,8 +136,8 @@ static void add_card(struct linkage_analysis *a, const struct scorecard *sc, con
 /* The training and cost views. */
 static int correlate_units(struct db *db, struct linkage_result *out, struct strbuf *err)
 {
-    enum metric_id mx = out->view == LINKAGE_TRAINING ? M_TRAINING_COMPLETION_RATE
-                                                      : M_LABOR_COST_RATIO;
+    enum metric_id mx =
+        out->view == LINKAGE_TRAINING ? M_TRAINING_COMPLETION_RATE : M_LABOR_COST_RATIO;
     enum metric_id my = out->view == LINKAGE_TRAINING ? M_PER_CAPITA_SALES : M_MARKET_SHARE;
     struct period periods[1 + SERIES_MONTHS];
     struct scorecard *cards = NULL;
@@ -193,11 +192,12 @@ static int correlate_units(struct db *db, struct linkage_result *out, struct str
             if (k == 0)
                 add_card(&out->across, sc, org.units[u].id, -1, mx, my);
             else
-                add_card(&out->over_months, sc, org.units[u].id, periods[k].first_month, mx,
-                         my);
+                add_card(&out->over_months, sc, org.units[u].id, periods[k].first_month, mx, my);
         }
     }
     analyse(&out->across);
+    /* NOTE: a unit appears in up to 12 unit-months, so these points are
+     * not independent and the p-value of this analysis is optimistic. */
     analyse(&out->over_months);
     rc = 0;
 out:

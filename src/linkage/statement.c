@@ -79,9 +79,10 @@ static void correlation_statement(const char *title, const struct correlation *c
         return;
     }
     if (c->strength == STRENGTH_UNDEFINED) {
-        sb_addf(out, tr(N_("%s: no correlation can be computed because one of the two figures "
-                           "is the same at every point (n = %zu)."),
-                        ctx),
+        sb_addf(out,
+                tr(N_("%s: no correlation can be computed because one of the two figures "
+                      "is the same at every point (n = %zu)."),
+                   ctx),
                 tr(title, ctx), c->n);
         return;
     }
@@ -119,8 +120,8 @@ static void turnover_statement(const struct proportion_test *t, linkage_translat
                   "points (95%% CI %+.1f to %+.1f); %s, %s (phi = %.2f). Correlation, not "
                   "cause."),
                ctx),
-            tr(title, ctx), 100.0 * t->rate1, t->n1, 100.0 * t->rate2, t->n2,
-            100.0 * t->difference, 100.0 * t->ci_lo, 100.0 * t->ci_hi, significance.buf,
+            tr(title, ctx), 100.0 * t->rate1, t->n1, 100.0 * t->rate2, t->n2, 100.0 * t->difference,
+            100.0 * t->ci_lo, 100.0 * t->ci_hi, significance.buf,
             tr(strength_phrase(t->strength, t->phi), ctx), t->phi);
     sb_release(&significance);
 }
@@ -188,8 +189,7 @@ static json_t *group_json(size_t n, size_t k, double rate)
                      n ? json_real(rate) : json_null());
 }
 
-static void set_turnover(json_t *o, const struct linkage_result *r, linkage_translate tr,
-                         void *ctx)
+static void set_turnover(json_t *o, const struct linkage_result *r, linkage_translate tr, void *ctx)
 {
     const struct proportion_test *t = &r->turnover;
     bool shown = t->strength >= STRENGTH_NONE, compared = t->strength >= STRENGTH_UNDEFINED;

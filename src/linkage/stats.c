@@ -31,8 +31,8 @@ enum linkage_strength linkage_strength_of(double r)
 
 const char *linkage_strength_name(enum linkage_strength s)
 {
-    static const char *const names[] = {"not_enough_data", "undefined", "none",
-                                        "weak",            "moderate",  "strong"};
+    static const char *const names[] = {"not_enough_data", "undefined", "none", "weak",
+                                        "moderate",        "strong"};
 
     return names[s];
 }

@@ -128,8 +128,8 @@ static cdate column_date(struct db_stmt *st, int col, cdate fallback)
 
 /* Adds the customers whose owner left (see the file comment) to s; W is
  * [w_start, w_end) and as_of limits every date. */
-static int owner_left(struct db *db, const struct org *org, cdate w_start, cdate w_end,
-                      cdate as_of, struct id_set *s, struct strbuf *err)
+static int owner_left(struct db *db, const struct org *org, cdate w_start, cdate w_end, cdate as_of,
+                      struct id_set *s, struct strbuf *err)
 {
     struct db_stmt *st;
     struct strbuf previous_customer = STRBUF_INIT, previous_owner = STRBUF_INIT;

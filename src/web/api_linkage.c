@@ -44,8 +44,8 @@ void api_linkage_get(struct request *req)
     }
 
     /* The computation. */
-    rc = linkage_compute(req->db, (enum linkage_view)view, scope.buf, &period, as_of, &result,
-                         &err);
+    rc =
+        linkage_compute(req->db, (enum linkage_view)view, scope.buf, &period, as_of, &result, &err);
     if (rc == METRICS_UNKNOWN_SCOPE)
         web_error(req, 404, "not_found", N_("No such unit or employee."));
     else if (rc)

@@ -18,8 +18,8 @@
 #include "support.h"
 
 #define PASSWORD "secret-pass-1"
-#define AS_OF "2026-11-30"
-#define PERIOD "2026-10"
+#define AS_OF    "2026-11-30"
+#define PERIOD   "2026-10"
 
 struct fixture {
     char *dir;
@@ -72,8 +72,8 @@ static json_t *linkage_json(const struct fixture *f, const char *lang, const cha
                             const char *scope)
 {
     return run_cairn_json(NULL,
-                          ARGS("--db", f->db, "--lang", lang, "linkage", view, "--period",
-                               PERIOD, "--scope", scope, "--as-of", AS_OF, "--format", "json"),
+                          ARGS("--db", f->db, "--lang", lang, "linkage", view, "--period", PERIOD,
+                               "--scope", scope, "--as-of", AS_OF, "--format", "json"),
                           0);
 }
 
@@ -107,11 +107,13 @@ static double pearson_of_points(const json_t *points)
     double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
     json_t *pt;
 
-    json_array_foreach(points, i, pt) {
+    json_array_foreach(points, i, pt)
+    {
         mx += number(pt, "x") / (double)n;
         my += number(pt, "y") / (double)n;
     }
-    json_array_foreach(points, i, pt) {
+    json_array_foreach(points, i, pt)
+    {
         double dx = number(pt, "x") - mx, dy = number(pt, "y") - my;
 
         sxy += dx * dy;
@@ -199,8 +201,8 @@ static void points_match_kpi(void **state)
 
     snprintf(scope, sizeof(scope), "unit:%s", text(pt, "subject"));
     kpi = run_cairn_json(NULL,
-                         ARGS("--db", f->db, "kpi", "--period", PERIOD, "--scope", scope,
-                              "--as-of", AS_OF, "--format", "json"),
+                         ARGS("--db", f->db, "kpi", "--period", PERIOD, "--scope", scope, "--as-of",
+                              AS_OF, "--format", "json"),
                          0);
     metrics = json_object_get(kpi, "metrics");
     assert_float_equal(number(pt, "x"), number(metrics, "training_completion_rate"), 1e-12);
@@ -209,8 +211,8 @@ static void points_match_kpi(void **state)
 
     snprintf(scope, sizeof(scope), "unit:%s", text(cpt, "subject"));
     kpi = run_cairn_json(NULL,
-                         ARGS("--db", f->db, "kpi", "--period", PERIOD, "--scope", scope,
-                              "--as-of", AS_OF, "--format", "json"),
+                         ARGS("--db", f->db, "kpi", "--period", PERIOD, "--scope", scope, "--as-of",
+                              AS_OF, "--format", "json"),
                          0);
     metrics = json_object_get(kpi, "metrics");
     assert_float_equal(number(cpt, "x"), number(metrics, "labor_cost_ratio"), 1e-12);
@@ -225,11 +227,11 @@ static void check_turnover(const struct fixture *f, const char *scope)
 {
     json_t *en = linkage_json(f, "en", "turnover", scope);
     json_t *zh = linkage_json(f, "zh-CN", "turnover", scope);
-    json_t *kpi = run_cairn_json(NULL,
-                                 ARGS("--db", f->db, "kpi", "--period", PERIOD, "--scope", scope,
-                                      "--metrics", "repurchase_rate", "--as-of", AS_OF,
-                                      "--format", "json"),
-                                 0);
+    json_t *kpi =
+        run_cairn_json(NULL,
+                       ARGS("--db", f->db, "kpi", "--period", PERIOD, "--scope", scope, "--metrics",
+                            "repurchase_rate", "--as-of", AS_OF, "--format", "json"),
+                       0);
     const json_t *groups = json_object_get(en, "groups");
     const json_t *left = json_object_get(groups, "owner_left");
     const json_t *stayed = json_object_get(groups, "owner_stayed");
@@ -252,7 +254,8 @@ static void check_turnover(const struct fixture *f, const char *scope)
     assert_true(isfinite(number(en, "p_value")));
     assert_true(isfinite(number(en, "phi")));
     assert_int_equal(json_array_size(points), (size_t)(n1 + n2));
-    json_array_foreach(points, i, pt) {
+    json_array_foreach(points, i, pt)
+    {
         sum_x += number(pt, "x");
         sum_y += number(pt, "y");
     }
@@ -315,7 +318,8 @@ static void usage_errors_exit_2(void **state)
 {
     struct fixture *f = *state;
     const char *const *cases[] = {
-        ARGS("--db", f->db, "linkage", "training", "--period", PERIOD, "--scope", "employee:E00066"),
+        ARGS("--db", f->db, "linkage", "training", "--period", PERIOD, "--scope",
+             "employee:E00066"),
         ARGS("--db", f->db, "linkage", "sales", "--period", PERIOD),
         ARGS("--db", f->db, "linkage", "--period", PERIOD),
         ARGS("--db", f->db, "linkage", "cost"),
@@ -355,8 +359,8 @@ static struct http api_get(const struct fixture *f, const char *login, const cha
 static void api_same_as_cli(void **state)
 {
     struct fixture *f = *state;
-    struct http h = api_get(f, "boss",
-                            "/api/v1/linkage?view=cost&period=" PERIOD "&as_of=" AS_OF, "en");
+    struct http h =
+        api_get(f, "boss", "/api/v1/linkage?view=cost&period=" PERIOD "&as_of=" AS_OF, "en");
     json_t *cli = linkage_json(f, "en", "cost", "company"), *api;
 
     assert_int_equal(h.status, 200);
@@ -367,8 +371,7 @@ static void api_same_as_cli(void **state)
     json_decref(cli);
     http_free(&h);
 
-    h = api_get(f, "boss", "/api/v1/linkage?view=turnover&period=" PERIOD "&as_of=" AS_OF,
-                "zh-CN");
+    h = api_get(f, "boss", "/api/v1/linkage?view=turnover&period=" PERIOD "&as_of=" AS_OF, "zh-CN");
     assert_int_equal(h.status, 200);
     api = json_loads(h.body, 0, NULL);
     check_chinese(api, "负责人离职");
@@ -379,12 +382,12 @@ static void api_same_as_cli(void **state)
 static void api_scope_checked(void **state)
 {
     struct fixture *f = *state;
-    struct http own = api_get(f, "hz", "/api/v1/linkage?view=turnover&period=" PERIOD
-                                       "&as_of=" AS_OF, "en");
-    struct http other = api_get(f, "hz", "/api/v1/linkage?view=turnover&period=" PERIOD
-                                         "&scope=unit:SH", "en");
-    struct http company = api_get(f, "hz", "/api/v1/linkage?view=cost&period=" PERIOD
-                                           "&scope=company", "en");
+    struct http own =
+        api_get(f, "hz", "/api/v1/linkage?view=turnover&period=" PERIOD "&as_of=" AS_OF, "en");
+    struct http other =
+        api_get(f, "hz", "/api/v1/linkage?view=turnover&period=" PERIOD "&scope=unit:SH", "en");
+    struct http company =
+        api_get(f, "hz", "/api/v1/linkage?view=cost&period=" PERIOD "&scope=company", "en");
     json_t *api;
 
     assert_int_equal(own.status, 200);
@@ -404,13 +407,10 @@ static void api_query_checked(void **state)
     struct http no_view = api_get(f, "boss", "/api/v1/linkage?period=" PERIOD, "en");
     struct http bad_view = api_get(f, "boss", "/api/v1/linkage?view=sales&period=" PERIOD, "en");
     struct http no_period = api_get(f, "boss", "/api/v1/linkage?view=cost", "en");
-    struct http employee = api_get(f, "boss",
-                                   "/api/v1/linkage?view=cost&period=" PERIOD
-                                   "&scope=employee:E00066",
-                                   "en");
-    struct http anonymous =
-        http_request(f->server.base_url, "GET", "/api/v1/linkage?view=cost&period=" PERIOD,
-                     NULL, NULL, NULL);
+    struct http employee = api_get(
+        f, "boss", "/api/v1/linkage?view=cost&period=" PERIOD "&scope=employee:E00066", "en");
+    struct http anonymous = http_request(
+        f->server.base_url, "GET", "/api/v1/linkage?view=cost&period=" PERIOD, NULL, NULL, NULL);
 
     http_assert_error(&no_view, 400, "bad_request");
     http_assert_error(&bad_view, 400, "bad_request");
@@ -427,16 +427,11 @@ static void api_query_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(training_view_on_demo),
-        cmocka_unit_test(cost_view_on_demo),
-        cmocka_unit_test(points_match_kpi),
-        cmocka_unit_test(turnover_splits_repurchase),
-        cmocka_unit_test(too_few_teams_no_claim),
-        cmocka_unit_test(table_states_result),
-        cmocka_unit_test(usage_errors_exit_2),
-        cmocka_unit_test(api_same_as_cli),
-        cmocka_unit_test(api_scope_checked),
-        cmocka_unit_test(api_query_checked),
+        cmocka_unit_test(training_view_on_demo),  cmocka_unit_test(cost_view_on_demo),
+        cmocka_unit_test(points_match_kpi),       cmocka_unit_test(turnover_splits_repurchase),
+        cmocka_unit_test(too_few_teams_no_claim), cmocka_unit_test(table_states_result),
+        cmocka_unit_test(usage_errors_exit_2),    cmocka_unit_test(api_same_as_cli),
+        cmocka_unit_test(api_scope_checked),      cmocka_unit_test(api_query_checked),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -114,9 +114,8 @@ static json_t *turnover(const struct fixture *f, const char *scope)
 
 static json_int_t group_int(const json_t *view, const char *group, const char *key)
 {
-    return json_integer_value(json_object_get(json_object_get(json_object_get(view, "groups"),
-                                                              group),
-                                              key));
+    return json_integer_value(
+        json_object_get(json_object_get(json_object_get(view, "groups"), group), key));
 }
 
 /* The point of customer id: x 1 when its owner left, y 1 when it
@@ -127,7 +126,8 @@ static void point_of(const json_t *view, const char *id, double *x, double *y)
     size_t i;
 
     *x = *y = -1;
-    json_array_foreach(points, i, pt) {
+    json_array_foreach(points, i, pt)
+    {
         if (!strcmp(json_string_value(json_object_get(pt, "subject")), id)) {
             *x = json_number_value(json_object_get(pt, "x"));
             *y = json_number_value(json_object_get(pt, "y"));
@@ -142,7 +142,7 @@ static void owner_left_rules(void **state)
     static const struct {
         const char *id;
         double left, repurchased;
-    } expected[] = {{"C1", 1, 1}, {"C2", 1, 0}, {"C3", 1, 1}, {"C4", 0, 1},
+    } expected[] = {{"C1", 1, 1}, {"C2", 1, 0}, {"C3", 1, 1},  {"C4", 0, 1},
                     {"C5", 0, 0}, {"C6", 0, 1}, {"C7", -1, -1}};
     double x, y;
 
@@ -187,8 +187,8 @@ static void unit_scope_by_seller(void **state)
     assert_int_equal(group_int(t1, "owner_left", "n"), 2);
     assert_int_equal(group_int(t1, "owner_left", "repurchased"), 1);
     assert_int_equal(group_int(t1, "owner_stayed", "n"), 0);
-    assert_true(json_is_null(json_object_get(
-        json_object_get(json_object_get(t1, "groups"), "owner_stayed"), "rate")));
+    assert_true(json_is_null(
+        json_object_get(json_object_get(json_object_get(t1, "groups"), "owner_stayed"), "rate")));
     assert_int_equal(group_int(t2, "owner_left", "n"), 1);
     assert_int_equal(group_int(t2, "owner_left", "repurchased"), 1);
     assert_int_equal(group_int(t2, "owner_stayed", "n"), 3);
@@ -201,11 +201,11 @@ static void unit_scope_by_seller(void **state)
 static void other_views_without_data(void **state)
 {
     struct fixture *f = *state;
-    json_t *training = run_cairn_json(NULL,
-                                      ARGS("--db", f->db, "--lang", "en", "linkage", "training",
-                                           "--period", "2024-06", "--as-of", "2024-07-31",
-                                           "--format", "json"),
-                                      0);
+    json_t *training =
+        run_cairn_json(NULL,
+                       ARGS("--db", f->db, "--lang", "en", "linkage", "training", "--period",
+                            "2024-06", "--as-of", "2024-07-31", "--format", "json"),
+                       0);
 
     assert_int_equal(json_integer_value(json_object_get(training, "n")), 0);
     assert_string_equal(json_string_value(json_object_get(training, "statement")),

@@ -222,16 +222,11 @@ static void statement_words(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pearson_ten_points),
-        cmocka_unit_test(spearman_with_ties),
-        cmocka_unit_test(p_value_matches_t_table),
-        cmocka_unit_test(fisher_interval_by_hand),
-        cmocka_unit_test(strength_limits),
-        cmocka_unit_test(fewer_than_eight_refused),
-        cmocka_unit_test(two_proportions_by_hand),
-        cmocka_unit_test(two_proportions_edges),
-        cmocka_unit_test(statement_not_enough),
-        cmocka_unit_test(statement_words),
+        cmocka_unit_test(pearson_ten_points),      cmocka_unit_test(spearman_with_ties),
+        cmocka_unit_test(p_value_matches_t_table), cmocka_unit_test(fisher_interval_by_hand),
+        cmocka_unit_test(strength_limits),         cmocka_unit_test(fewer_than_eight_refused),
+        cmocka_unit_test(two_proportions_by_hand), cmocka_unit_test(two_proportions_edges),
+        cmocka_unit_test(statement_not_enough),    cmocka_unit_test(statement_words),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
