@@ -36,7 +36,22 @@ const state = {
   period: null,
   charts: [],
   alerts: null,
+  // Counts the renders started, so that a render whose data arrives after
+  // a newer one started (a quick click) draws nothing.
+  generation: 0,
 };
+
+// Thrown by a render that a newer one has replaced.
+class Superseded extends Error {}
+
+// Waits for promise, then throws Superseded when another render started.
+async function current(generation, promise) {
+  const value = await promise;
+  if (generation !== state.generation) {
+    throw new Superseded();
+  }
+  return value;
+}
 
 // ---- Texts and numbers ----
 
@@ -344,13 +359,20 @@ function chartIn(node, option) {
   return chart;
 }
 
-function axisFormatter(kind) {
-  return (v) => {
-    if (kind === 'money') {
-      return Math.abs(v) >= 10000 ? formatValue(v / 10000, 'number').replace(/\.00$/, '') + (state.lang === 'en' ? '0k' : '万') : formatValue(v, 'money');
+// Axis labels stay short: money in 万/亿 for Chinese and k/M for English,
+// with the steps and unit words of the catalog (compact_steps).
+function compactMoney(v) {
+  for (const step of JSON.parse(t('compact_steps'))) {
+    if (Math.abs(v) >= step[0]) {
+      const n = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(v / step[0]);
+      return '¥' + n + step[1];
     }
-    return formatValue(v, kind);
-  };
+  }
+  return formatValue(v, 'money');
+}
+
+function axisFormatter(kind) {
+  return (v) => (kind === 'money' ? compactMoney(v) : formatValue(v, kind));
 }
 
 // ---- Views ----
@@ -379,17 +401,17 @@ function showError(error) {
   node.hidden = false;
 }
 
-async function renderOverview() {
+async function renderOverview(generation) {
   showOnly('overview');
   const asOf = asOfFor(state.period);
   const note = document.getElementById('partial-note');
   note.hidden = !asOf.partial;
   note.textContent = t('partial') + ' ' + asOf.date;
   const lead = groups.map((g) => g.metrics[0]);
-  const [kpi, series] = await Promise.all([
+  const [kpi, series] = await current(generation, Promise.all([
     api('/api/v1/kpi?' + query({ period: state.period, scope: state.scope, as_of: asOf.date })),
     api('/api/v1/series?' + query({ metric: lead.join(','), scope: state.scope, months: 12, as_of: asOf.date })),
-  ]);
+  ]));
   const box = document.getElementById('groups');
   box.replaceChildren();
   disposeCharts();
@@ -438,11 +460,11 @@ async function renderOverview() {
   }
 }
 
-async function renderTeams() {
+async function renderTeams(generation) {
   showOnly('teams');
   const asOf = asOfFor(state.period);
   const params = { period: state.period, scope: state.scope, as_of: asOf.date };
-  const data = await api('/api/v1/teams?' + query(params));
+  const data = await current(generation, api('/api/v1/teams?' + query(params)));
   document.getElementById('teams-export').href = '/api/v1/teams?' + query(Object.assign({ format: 'csv' }, params));
   document.getElementById('teams-export').setAttribute('download', '');
   const metric = document.getElementById('team-chart-metric').value || 'per_capita_sales';
@@ -496,9 +518,9 @@ async function loadAlerts() {
   badge.hidden = state.alerts.length === 0;
 }
 
-async function renderAlerts() {
+async function renderAlerts(generation) {
   showOnly('alerts');
-  await loadAlerts();
+  await current(generation, loadAlerts());
   const box = document.getElementById('alerts-table');
   if (!state.alerts.length) {
     box.replaceChildren(el('p', 'note', t('alerts_none')));
@@ -532,15 +554,15 @@ function facts(pairs) {
   return list;
 }
 
-async function renderUnit(id, params) {
+async function renderUnit(generation, id, params) {
   showOnly('detail');
   const period = params.get('period') || state.period;
   const page = Number(params.get('page') || 1);
   const scope = 'unit:' + id;
-  const [unit, orders] = await Promise.all([
+  const [unit, orders] = await current(generation, Promise.all([
     api('/api/v1/units/' + encodeURIComponent(id)),
     api('/api/v1/orders?' + query({ scope, period, page, page_size: 20 })),
-  ]);
+  ]));
   const box = document.getElementById('detail');
   const head = card(unit.name, facts([['col_id', unit.id], ['parent_unit', unit.parent_name], ['period', periodLabel(period)]]));
   const pages = Math.max(1, Math.ceil(orders.total / orders.page_size));
@@ -571,9 +593,9 @@ async function renderUnit(id, params) {
   box.replaceChildren(head, ordersCard, employees);
 }
 
-async function renderEmployee(id) {
+async function renderEmployee(generation, id) {
   showOnly('detail');
-  const e = await api('/api/v1/employees/' + encodeURIComponent(id));
+  const e = await current(generation, api('/api/v1/employees/' + encodeURIComponent(id)));
   const hidden = t('hidden_field');
   const base = '/api/v1/employees/' + encodeURIComponent(id) + '?format=csv&table=';
   const head = card(e.name, facts([
@@ -603,9 +625,9 @@ async function renderEmployee(id) {
   document.getElementById('detail').replaceChildren(head, orders, customers);
 }
 
-async function renderCustomer(id) {
+async function renderCustomer(generation, id) {
   showOnly('detail');
-  const c = await api('/api/v1/customers/' + encodeURIComponent(id));
+  const c = await current(generation, api('/api/v1/customers/' + encodeURIComponent(id)));
   const base = '/api/v1/customers/' + encodeURIComponent(id) + '?format=csv&table=';
   const head = card(c.name || c.customer_id, facts([
     ['customer_id', c.customer_id],
@@ -643,23 +665,27 @@ async function route() {
   const [path, search] = hash.slice(1).split('?');
   const params = new URLSearchParams(search || '');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const generation = ++state.generation;
+  delete document.body.dataset.ready;
   try {
     if (parts[0] === 'teams') {
-      await renderTeams();
+      await renderTeams(generation);
     } else if (parts[0] === 'alerts') {
-      await renderAlerts();
+      await renderAlerts(generation);
     } else if (parts[0] === 'unit' && parts[1]) {
-      await renderUnit(parts[1], params);
+      await renderUnit(generation, parts[1], params);
     } else if (parts[0] === 'employee' && parts[1]) {
-      await renderEmployee(parts[1]);
+      await renderEmployee(generation, parts[1]);
     } else if (parts[0] === 'customer' && parts[1]) {
-      await renderCustomer(parts[1]);
+      await renderCustomer(generation, parts[1]);
     } else {
-      await renderOverview();
+      await renderOverview(generation);
     }
     document.body.dataset.ready = hash;
   } catch (error) {
-    showError(error);
+    if (!(error instanceof Superseded)) {
+      showError(error);
+    }
   }
 }
 
