@@ -222,31 +222,64 @@ static size_t sort_merge(struct order_rec *recs, size_t n, int (*cmp)(const void
     return out + 1;
 }
 
-/* Inserts records with the columns the SQL names, in this order: day (or
- * month), then customer when with_customer, seller, unit, sales,
- * purchases. */
-static int insert_recs(struct db *db, const char *sql, const struct order_rec *recs, size_t n,
+/* Rows per INSERT statement: one statement of many rows costs SQLite
+ * less per row than one statement per row. */
+#define INSERT_BATCH 64
+
+/* Prepares "INSERT INTO table VALUES (?, ...), ..." for rows rows. */
+static struct db_stmt *prepare_insert(struct db *db, const char *table, size_t rows,
+                                      bool with_customer, struct strbuf *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct db_stmt *st;
+
+    sb_addf(&sql, "INSERT INTO %s VALUES ", table);
+    for (size_t i = 0; i < rows; i++) {
+        if (i)
+            sb_add(&sql, ", ");
+        sb_add(&sql, with_customer ? "(?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+    }
+    st = db_prepare(db, sql.buf, err);
+    sb_release(&sql);
+    return st;
+}
+
+/* Inserts records into table, whose columns are day (or month), then
+ * customer when with_customer, seller, unit, sales, purchases. */
+static int insert_recs(struct db *db, const char *table, const struct order_rec *recs, size_t n,
                        bool with_customer, struct strbuf *err)
 {
-    struct db_stmt *st = db_prepare(db, sql, err);
-    int rc = 0;
+    struct db_stmt *full = NULL, *st = NULL;
+    int rc = -1;
 
-    if (!st)
-        return -1;
-    for (size_t i = 0; i < n && !rc; i++) {
+    for (size_t i = 0; i < n;) {
+        size_t rows = n - i < INSERT_BATCH ? n - i : INSERT_BATCH;
         int col = 1;
 
-        db_bind_int64(st, col++, recs[i].day);
-        if (with_customer)
-            db_bind_int64(st, col++, recs[i].customer);
-        db_bind_int64(st, col++, recs[i].seller);
-        db_bind_int64(st, col++, recs[i].unit);
-        db_bind_int64(st, col++, recs[i].sales);
-        db_bind_int64(st, col++, recs[i].purchases);
-        if (db_step(st, err) == DB_ERROR)
-            rc = -1;
-        db_reset(st);
+        if (rows == INSERT_BATCH && !full)
+            full = prepare_insert(db, table, rows, with_customer, err);
+        if (rows < INSERT_BATCH)
+            st = prepare_insert(db, table, rows, with_customer, err);
+        if (rows == INSERT_BATCH ? !full : !st)
+            goto out;
+        for (size_t k = 0; k < rows; k++, i++) {
+            struct db_stmt *target = rows == INSERT_BATCH ? full : st;
+
+            db_bind_int64(target, col++, recs[i].day);
+            if (with_customer)
+                db_bind_int64(target, col++, recs[i].customer);
+            db_bind_int64(target, col++, recs[i].seller);
+            db_bind_int64(target, col++, recs[i].unit);
+            db_bind_int64(target, col++, recs[i].sales);
+            db_bind_int64(target, col++, recs[i].purchases);
+        }
+        if (db_step(rows == INSERT_BATCH ? full : st, err) == DB_ERROR)
+            goto out;
+        db_reset(rows == INSERT_BATCH ? full : st);
     }
+    rc = 0;
+out:
+    db_finalize(full);
     db_finalize(st);
     return rc;
 }
@@ -262,10 +295,8 @@ int write_day_rollups(struct db *db, struct order_recs *r, bool seller, struct s
         r->n = kept;
     }
     r->n = sort_merge(r->recs, r->n, seller ? compare_seller_day : compare_customer_day);
-    if (insert_recs(db,
-                    seller ? "INSERT INTO rollup_seller_day VALUES (?, ?, ?, ?, ?)"
-                           : "INSERT INTO rollup_customer_day VALUES (?, ?, ?, ?, ?, ?)",
-                    r->recs, r->n, !seller, err))
+    if (insert_recs(db, seller ? "rollup_seller_day" : "rollup_customer_day", r->recs, r->n,
+                    !seller, err))
         return -1;
     for (size_t i = 0; i < r->n; i++)
         r->recs[i].day = date_month_index(r->recs[i].day);
@@ -275,10 +306,8 @@ int write_day_rollups(struct db *db, struct order_recs *r, bool seller, struct s
 int write_month_rollups(struct db *db, struct order_recs *r, bool seller, struct strbuf *err)
 {
     r->n = sort_merge(r->recs, r->n, seller ? compare_seller_month : compare_customer_month);
-    return insert_recs(db,
-                       seller ? "INSERT INTO rollup_seller_month VALUES (?, ?, ?, ?, ?)"
-                              : "INSERT INTO rollup_customer_month VALUES (?, ?, ?, ?, ?, ?)",
-                       r->recs, r->n, !seller, err);
+    return insert_recs(db, seller ? "rollup_seller_month" : "rollup_customer_month", r->recs,
+                       r->n, !seller, err);
 }
 
 static int write_first_purchases(struct db *db, const struct first_purchase *first, size_t n,
