@@ -7,7 +7,7 @@ set -eu
 packages="cmake make gcc pkg-config git sqlite3 libsqlite3-dev libjansson-dev libicu-dev
   libssl-dev libcmocka-dev gettext tzdata locales libzip-dev libexpat1-dev
   libfreexl-dev libxlsxwriter-dev libcurl4-openssl-dev libgsl-dev libmicrohttpd-dev
-  libpq-dev python3-aiosmtpd libxgboost-dev"
+  libpq-dev python3-aiosmtpd libxgboost-dev clang libclang-rt-14-dev"
 # For the browser tests (tests/browser): Debian's chromium and CJK fonts.
 packages="$packages chromium fonts-noto-cjk"
 if [ "${1:-}" = "--bench" ]; then
