@@ -1,13 +1,14 @@
 // Cairn dashboard script: login, the overview of the four key results,
 // the team dashboard, the alerts list and the drill-down pages of a unit,
-// an employee and a customer. Served as a separate file because the
-// Content-Security-Policy allows no inline script; every text of the page
+// an employee and a customer. It is a separate file because the
+// Content-Security-Policy allows no inline script. Every text of the page
 // comes from the message catalogs /assets/i18n/<lang>.json, chosen by the
-// cairn_lang cookie, which the server also reads to answer in the same
-// language. Charts are drawn by ECharts (served from the binary too).
+// cairn_lang cookie, which the server also reads to pick the language of
+// its messages. ECharts (served from the binary too) draws the charts.
 'use strict';
 
-// How each metric's value is written (the JSON always has plain numbers).
+// The display kind of each metric that is not a ratio (the JSON always
+// has plain numbers).
 const metricKinds = {
   sales: 'money', per_capita_sales: 'money', labor_cost: 'money',
   new_customers: 'count', headcount: 'count', at_risk_customers: 'count', active_customers: 'count',
@@ -95,9 +96,9 @@ async function loadCatalog(lang) {
   state.lang = lang;
 }
 
-// The page's language; Chinese unless the cookie says English. The
-// cookie is always set, so that the server answers in the same language
-// (and sorts names the same way) whatever the browser's own languages.
+// The page's language: Chinese unless the cookie is cairn_lang=en. The
+// cookie is always set, so that the server uses the same language (and
+// name order) whatever the browser's own languages are.
 function currentLanguage() {
   const match = document.cookie.match(/(?:^|;\s*)cairn_lang=([^;]*)/);
   const lang = match && match[1] === 'en' ? 'en' : 'zh-CN';
@@ -136,11 +137,17 @@ function link(text, href) {
   return a;
 }
 
-function exportLink(href) {
-  const a = link(t('export_csv'), href);
-  a.className = 'button';
-  a.setAttribute('download', '');
-  return a;
+// The CSV and XLSX download links of a table; href has no format yet.
+function exportLinks(href) {
+  const links = [];
+  for (const [format, label] of [['csv', 'export_csv'], ['xlsx', 'export_xlsx']]) {
+    const a = link(t(label), href + (href.includes('?') ? '&' : '?') + 'format=' + format);
+    a.className = 'button';
+    a.dataset.format = format;
+    a.setAttribute('download', '');
+    links.push(a);
+  }
+  return links;
 }
 
 // A table from column descriptions: {label, value(row), kind, href(row), status(row)}.
@@ -466,7 +473,7 @@ async function renderTeams(generation) {
   const params = { period: state.period, scope: state.scope, as_of: asOf.date };
   const data = await current(generation, api('/api/v1/teams?' + query(params)));
   document.getElementById('teams-export').href = '/api/v1/teams?' + query(Object.assign({ format: 'csv' }, params));
-  document.getElementById('teams-export').setAttribute('download', '');
+  document.getElementById('teams-export-xlsx').href = '/api/v1/teams?' + query(Object.assign({ format: 'xlsx' }, params));
   const metric = document.getElementById('team-chart-metric').value || 'per_capita_sales';
   const value = (m) => (row) => (row.metrics ? row.metrics[m] : null);
   const status = (m) => (row) => (row.status ? row.status[m] : null);
@@ -579,7 +586,7 @@ async function renderUnit(generation, id, params) {
     el('p', 'note', orders.total + ' ' + t('orders_total') + ' ' + formatValue(orders.sales, 'money', 2)),
     table(orderColumns, orders.orders), pager);
   ordersCard.id = 'unit-orders';
-  ordersCard.firstChild.append(exportLink('/api/v1/orders?' + query({ scope, period, format: 'csv' })));
+  ordersCard.firstChild.append(...exportLinks('/api/v1/orders?' + query({ scope, period })));
   const employees = card(t('employees'), table([
     { label: 'employee_id', value: (e) => e.employee_id },
     { label: 'col_name', value: (e) => e.name, href: (e) => '#/employee/' + encodeURIComponent(e.employee_id) },
@@ -589,7 +596,7 @@ async function renderUnit(generation, id, params) {
     { label: 'col_email', value: (e) => e.email },
     { label: 'col_phone', value: (e) => e.phone },
   ], unit.employees));
-  employees.firstChild.append(exportLink('/api/v1/units/' + encodeURIComponent(id) + '?format=csv'));
+  employees.firstChild.append(...exportLinks('/api/v1/units/' + encodeURIComponent(id)));
   box.replaceChildren(head, ordersCard, employees);
 }
 
@@ -597,7 +604,7 @@ async function renderEmployee(generation, id) {
   showOnly('detail');
   const e = await current(generation, api('/api/v1/employees/' + encodeURIComponent(id)));
   const hidden = t('hidden_field');
-  const base = '/api/v1/employees/' + encodeURIComponent(id) + '?format=csv&table=';
+  const base = '/api/v1/employees/' + encodeURIComponent(id) + '?table=';
   const head = card(e.name, facts([
     ['employee_id', e.employee_id],
     ['unit_heading', e.unit],
@@ -619,16 +626,16 @@ async function renderEmployee(generation, id) {
     { label: 'col_segment', value: (c) => c.segment },
     { label: 'col_created', value: (c) => c.created_date },
   ], e.customers));
-  customers.firstChild.append(exportLink(base + 'customers'));
+  customers.firstChild.append(...exportLinks(base + 'customers'));
   const orders = card(t('orders'), table(orderColumns, e.orders));
-  orders.firstChild.append(exportLink(base + 'orders'));
+  orders.firstChild.append(...exportLinks(base + 'orders'));
   document.getElementById('detail').replaceChildren(head, orders, customers);
 }
 
 async function renderCustomer(generation, id) {
   showOnly('detail');
   const c = await current(generation, api('/api/v1/customers/' + encodeURIComponent(id)));
-  const base = '/api/v1/customers/' + encodeURIComponent(id) + '?format=csv&table=';
+  const base = '/api/v1/customers/' + encodeURIComponent(id) + '?table=';
   const head = card(c.name || c.customer_id, facts([
     ['customer_id', c.customer_id],
     ['unit_heading', c.unit],
@@ -638,19 +645,19 @@ async function renderCustomer(generation, id) {
     ['col_created', c.created_date],
   ]));
   const orders = card(t('orders'), table(orderColumns, c.orders));
-  orders.firstChild.append(exportLink(base + 'orders'));
+  orders.firstChild.append(...exportLinks(base + 'orders'));
   const owners = card(t('owner_history'), table([
     { label: 'col_owner', value: (o) => o.employee || o.employee_id, href: (o) => '#/employee/' + encodeURIComponent(o.employee_id) },
     { label: 'col_from', value: (o) => o.start_date },
     { label: 'col_until', value: (o) => o.end_date },
   ], c.owners));
-  owners.firstChild.append(exportLink(base + 'owners'));
+  owners.firstChild.append(...exportLinks(base + 'owners'));
   const surveys = card(t('surveys'), table([
     { label: 'col_survey_date', value: (s) => s.survey_date },
     { label: 'col_score', value: (s) => s.score, kind: 'score' },
     { label: 'col_seller', value: (s) => s.employee_id },
   ], c.surveys));
-  surveys.firstChild.append(exportLink(base + 'surveys'));
+  surveys.firstChild.append(...exportLinks(base + 'surveys'));
   document.getElementById('detail').replaceChildren(head, orders, owners, surveys);
 }
 

@@ -1,8 +1,8 @@
 /*
- * GET /api/v1/orders?scope=S&period=P&page=N&page_size=M[&format=csv] —
+ * GET /api/v1/orders?scope=S&period=P&page=N&page_size=M[&format=csv|xlsx] —
  * the orders behind a sales figure: the orders dated in P whose seller
  * belonged to S on the order date (the attribution of metrics.md),
- * newest first, a page at a time (format=csv: every order, at most
+ * newest first, a page at a time (format=csv or xlsx: every order, at most
  * ORDERS_CSV_MAX). JSON: {"scope":..,"period":..,"total":N,"page":N,
  * "page_size":N,"sales":..,"orders":[{"order_id":..,"order_date":..,
  * "customer_id":..,"customer":..,"employee_id":..,"employee":..,
@@ -75,7 +75,7 @@ void api_orders_get(struct request *req)
     char period_name[16];
     struct period period;
     int rc, i;
-    bool csv = web_wants_csv(req), unit;
+    bool download = web_wants_download(req), unit;
 
     /* Checks of the query, the scope check first among them. */
     if (!period_text || period_parse(period_text, &period) || page < 0 || size < 0) {
@@ -86,7 +86,7 @@ void api_orders_get(struct request *req)
     if (web_requested_scope(req, &scope))
         goto out;
     unit = !strncmp(scope.buf, "unit:", 5);
-    if (csv) {
+    if (download) {
         page = 1;
         size = ORDERS_CSV_MAX;
     }
@@ -137,8 +137,8 @@ void api_orders_get(struct request *req)
     if (rc != DB_DONE)
         goto failed;
 
-    if (csv) {
-        web_csv_reply(req, orders, web_order_columns, WEB_ORDER_NCOLUMNS,
+    if (download) {
+        web_download_reply(req, orders, web_order_columns, WEB_ORDER_NCOLUMNS,
                       N_("orders"), "orders");
         orders = NULL;
         goto out;

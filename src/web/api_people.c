@@ -5,7 +5,7 @@
  * only where src/auth/scope.c allows them;
  * GET /api/v1/customers/ID — the customer, its orders, its owner history
  * and its satisfaction surveys. A customer is inside a caller's scope
- * when its current owner is. Both take format=csv&table=NAME to download
+ * when its current owner is. Both take format=csv (or xlsx) and table=NAME to download
  * one of their tables. Money in yuan, survey scores 0-10.
  */
 #include <string.h>
@@ -101,18 +101,18 @@ struct page_table {
     size_t ncols;
     const char *file_msgid;
 };
-/* Sets the response to the table named by table=NAME as CSV when the
- * request has format=csv. Returns true when the response is set (the
- * CSV, or 400 for an unknown table). */
-static bool csv_table(struct request *req, const struct page_table *tables, size_t n)
+/* Sets the response to the table named by table=NAME as a download when the
+ * request has format=csv or xlsx. Returns true when the response is set (the
+ * file, or 400 for an unknown table). */
+static bool download_table(struct request *req, const struct page_table *tables, size_t n)
 {
     const char *want = web_query(req, "table");
 
-    if (!web_wants_csv(req))
+    if (!web_wants_download(req))
         return false;
     for (size_t i = 0; i < n; i++)
         if (want && !strcmp(want, tables[i].name)) {
-            web_csv_reply(req, json_incref(tables[i].rows), tables[i].cols, tables[i].ncols,
+            web_download_reply(req, json_incref(tables[i].rows), tables[i].cols, tables[i].ncols,
                           tables[i].file_msgid, tables[i].name);
             return true;
         }
@@ -187,7 +187,7 @@ void api_employee_get(struct request *req)
             {"orders", orders, web_order_columns, WEB_ORDER_NCOLUMNS, N_("orders")},
             {"customers", customers, customer_columns, NCOLS(customer_columns), N_("customers")},
         };
-        if (csv_table(req, tables, 2))
+        if (download_table(req, tables, 2))
             goto out;
     }
     json_object_set(answer, "customers", customers);
@@ -301,7 +301,7 @@ void api_customer_get(struct request *req)
             {"owners", owners, owner_columns, NCOLS(owner_columns), N_("owner history")},
             {"surveys", surveys, survey_columns, NCOLS(survey_columns), N_("satisfaction surveys")},
         };
-        if (csv_table(req, tables, 3))
+        if (download_table(req, tables, 3))
             goto out;
     }
     {

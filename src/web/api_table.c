@@ -43,11 +43,11 @@ json_t *web_yuan(long long fen)
     return json_real((double)fen / 100.0);
 }
 
-bool web_wants_csv(const struct request *req)
+bool web_wants_download(const struct request *req)
 {
     const char *f = web_query(req, "format");
 
-    return f && !strcmp(f, "csv");
+    return f && (!strcmp(f, "csv") || !strcmp(f, "xlsx"));
 }
 
 /* Appends text percent-encoded as RFC 5987 wants: attr-chars as they
@@ -84,15 +84,14 @@ static void add_cell(struct strbuf *line, json_t *v, enum column_kind kind)
     sb_release(&cell);
 }
 
-void web_csv_reply(struct request *req, json_t *rows, const struct table_column *cols,
-                   size_t ncols, const char *file_msgid, const char *ascii_name)
+/* Writes rows as CSV into body. */
+static void csv_body(const struct request *req, json_t *rows, const struct table_column *cols,
+                     size_t ncols, struct strbuf *body)
 {
-    struct strbuf *body = &req->resp.body;
     size_t i;
     json_t *row;
 
     /* The header line, then the rows. */
-    sb_reset(body);
     sb_add(body, "\xEF\xBB\xBF");
     for (size_t c = 0; c < ncols; c++) {
         if (c)
@@ -108,18 +107,39 @@ void web_csv_reply(struct request *req, json_t *rows, const struct table_column 
         }
         sb_add(body, "\r\n");
     }
-    json_decref(rows);
+}
 
-    /* The download's names: ASCII for old clients, UTF-8 for the rest. */
+void web_download_reply(struct request *req, json_t *rows, const struct table_column *cols,
+                        size_t ncols, const char *file_msgid, const char *ascii_name)
+{
+    struct strbuf err = STRBUF_INIT;
+    const char *format = web_query(req, "format");
+    bool xlsx = format && !strcmp(format, "xlsx");
+    const char *ext = xlsx ? ".xlsx" : ".csv";
+
+    /* The file, then the download's names: ASCII for old clients, UTF-8
+     * for the rest. */
+    sb_reset(&req->resp.body);
+    if (!xlsx) {
+        csv_body(req, rows, cols, ncols, &req->resp.body);
+    } else if (web_xlsx_body(req, rows, cols, ncols, &req->resp.body, &err)) {
+        web_internal_error(req, "xlsx download", &err);
+        goto out;
+    }
     sb_reset(&req->resp.disposition);
-    sb_addf(&req->resp.disposition, "attachment; filename=\"%s.csv\"; filename*=UTF-8''",
-            ascii_name);
+    sb_addf(&req->resp.disposition, "attachment; filename=\"%s%s\"; filename*=UTF-8''",
+            ascii_name, ext);
     add_rfc5987(&req->resp.disposition, web_text(req, file_msgid));
-    sb_add(&req->resp.disposition, ".csv");
+    sb_add(&req->resp.disposition, ext);
     req->resp.status = 200;
-    req->resp.content_type = "text/csv; charset=utf-8";
+    req->resp.content_type =
+        xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+             : "text/csv; charset=utf-8";
     req->resp.static_body = NULL;
     req->resp.api = true;
+out:
+    json_decref(rows);
+    sb_release(&err);
 }
 
 struct name_item {

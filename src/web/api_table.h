@@ -26,16 +26,18 @@ struct table_column {
     enum column_kind kind;
 };
 
-/* Whether the request has format=csv. */
-bool web_wants_csv(const struct request *req);
+/* Whether the request has format=csv or format=xlsx (a download). */
+bool web_wants_download(const struct request *req);
 
 /*
- * Sets the response to rows (a JSON array of objects, stolen) as CSV: a
- * UTF-8 BOM, the translated headers, then one line per row. file_msgid is
- * the English file name without ".csv". The download gets its
- * translation as filename* and ascii_name as the plain filename.
+ * Sets the response to rows (a JSON array of objects, stolen) as the
+ * download in the requested format. CSV has a UTF-8 BOM, the translated
+ * headers, then one line per row; XLSX has one sheet with the same
+ * headers in bold. file_msgid is the English file name without its
+ * extension. The download gets its translation as filename* and
+ * ascii_name as the plain filename.
  */
-void web_csv_reply(struct request *req, json_t *rows, const struct table_column *cols,
+void web_download_reply(struct request *req, json_t *rows, const struct table_column *cols,
                    size_t ncols, const char *file_msgid, const char *ascii_name);
 
 /*
@@ -61,6 +63,11 @@ extern const char web_subtree_cte[];
 /* The columns of an order row, in the order the order queries select them. */
 #define WEB_ORDER_NCOLUMNS 9
 extern const struct table_column web_order_columns[WEB_ORDER_NCOLUMNS];
+
+/* Writes rows as an XLSX workbook into out (api_xlsx.c). Returns 0, or
+ * -1 with err. */
+int web_xlsx_body(const struct request *req, json_t *rows, const struct table_column *cols,
+                  size_t ncols, struct strbuf *out, struct strbuf *err);
 
 /* Money stored as integer fen, as the JSON number of yuan. */
 json_t *web_yuan(long long fen);

@@ -1,5 +1,5 @@
 /*
- * GET /api/v1/teams?period=P&scope=S&as_of=D[&format=csv] — the team
+ * GET /api/v1/teams?period=P&scope=S&as_of=D[&format=csv|xlsx] — the team
  * dashboard: for every team (org unit of kind "team") inside S, the team
  * effectiveness figures side by side, names in pinyin order for Chinese
  * callers. JSON: {"period":..,"scope":..,"teams":[{"id":..,"name":..,
@@ -130,8 +130,8 @@ void api_teams_get(struct request *req)
                 add_figures(row, &cards[k]);
     }
     web_sort_by_name(req, teams, "name");
-    if (web_wants_csv(req)) {
-        web_csv_reply(req, teams, team_columns, sizeof(team_columns) / sizeof(team_columns[0]),
+    if (web_wants_download(req)) {
+        web_download_reply(req, teams, team_columns, sizeof(team_columns) / sizeof(team_columns[0]),
                       N_("team effectiveness"), "teams");
         teams = NULL;
         goto out;

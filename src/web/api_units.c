@@ -2,7 +2,7 @@
  * The organisation for the dashboard's unit picker and unit page:
  * GET /api/v1/units — the tree of the units the caller may see, names in
  * pinyin order for Chinese callers; GET /api/v1/units/ID — one unit with
- * its child units and its employees (format=csv: the employees as CSV).
+ * its child units and its employees (format=csv or xlsx: the employees).
  * Personal fields (email, phone) appear only where scope.c allows them.
  */
 #include <string.h>
@@ -186,8 +186,8 @@ void api_unit_get(struct request *req)
         web_internal_error(req, "unit employees", &err);
         goto out;
     }
-    if (web_wants_csv(req)) {
-        web_csv_reply(req, employees, employee_columns,
+    if (web_wants_download(req)) {
+        web_download_reply(req, employees, employee_columns,
                       sizeof(employee_columns) / sizeof(employee_columns[0]),
                       N_("employees"), "employees");
         goto out;

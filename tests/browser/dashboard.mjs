@@ -181,7 +181,7 @@ try {
   // CSV export with a Chinese file name.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.click('#unit-orders .card-head a.button'),
+    page.click('#unit-orders .card-head a.button[data-format=csv]'),
   ]);
   check(download.suggestedFilename() === '订单.csv', 'the export is named 订单.csv: ' + download.suggestedFilename());
   const csv = fs.readFileSync(await download.path(), 'utf8');
@@ -189,6 +189,14 @@ try {
   check(lines[0].startsWith('订单号,'), 'the CSV header is in Chinese: ' + lines[0]);
   const pager = await page.textContent('#unit-orders .note');
   check(lines.length - 1 === Number(pager.split(' ')[0]), 'the CSV has every order of the period: ' + (lines.length - 1));
+
+  const [workbook] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#unit-orders .card-head a.button[data-format=xlsx]'),
+  ]);
+  check(workbook.suggestedFilename() === '订单.xlsx', 'the workbook is named 订单.xlsx: ' + workbook.suggestedFilename());
+  const zip = fs.readFileSync(await workbook.path());
+  check(zip.subarray(0, 2).toString() === 'PK', 'the workbook is a ZIP file');
 
   // An employee and a customer page.
   await page.locator('#unit-orders tbody tr').first().locator('td').nth(3).locator('a').click();

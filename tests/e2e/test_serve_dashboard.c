@@ -262,6 +262,20 @@ static void orders_csv_download(void **state)
     free(value);
     assert_true(!strncmp(h.body, CSV_EN_START, strlen(CSV_EN_START)));
     http_free(&h);
+
+    /* The same rows as a workbook (a ZIP file). */
+    h = http_request(f->server.base_url, "GET",
+                     "/api/v1/orders?scope=unit:TA&period=2024-03&format=xlsx", NULL, zh, NULL);
+    assert_int_equal(h.status, 200);
+    value = http_header(&h, "Content-Disposition");
+    assert_string_equal(
+        value, "attachment; filename=\"orders.xlsx\"; filename*=UTF-8''%E8%AE%A2%E5%8D%95.xlsx");
+    free(value);
+    value = http_header(&h, "Content-Type");
+    assert_string_equal(value, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    free(value);
+    assert_true(!strncmp(h.body, "PK", 2));
+    http_free(&h);
     free(zh);
     free(en);
 }
