@@ -13,17 +13,15 @@
 
 void api_alerts_get(struct request *req)
 {
-    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT,
-                  query = STRBUF_INIT;
+    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT;
     struct alert_list list = {0};
     int64_t generation;
     cdate as_of;
     int rc;
 
-    if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
+    if (web_cache_lookup(req, "alerts", "", &key, &generation))
         goto out;
-    sb_addf(&query, "%s|%d", scope.buf, (int)as_of);
-    if (web_cache_lookup(req, "alerts", query.buf, &key, &generation))
+    if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
         goto out;
 
     rc = alerts_evaluate(req->db, as_of, scope.buf, &list, &err);
@@ -40,7 +38,6 @@ void api_alerts_get(struct request *req)
     web_json(req, 200, alert_list_to_json(&list));
     web_cache_store(req, key.buf, generation);
 out:
-    sb_release(&query);
     sb_release(&key);
     alert_list_free(&list);
     sb_release(&scope);

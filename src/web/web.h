@@ -118,10 +118,12 @@ int web_requested_scope(struct request *req, struct strbuf *scope_text);
 int web_as_of(struct request *req, cdate *as_of);
 
 /*
- * Looks up the cached response of route for this caller and query (the
- * request's arguments after the scope check, as one string). Returns 1
- * after setting the response from the cache, 0 on a miss with key and
- * *generation set for web_cache_store, or -1 after setting a 500.
+ * Looks up the cached response of route for this caller, the scope and
+ * as_of arguments, and query (the route's other arguments as one string).
+ * Call it after checking the arguments' syntax; the scope check may come
+ * after it (cached.c says why). Returns 1 after setting the response from
+ * the cache, 0 on a miss with key and *generation set for
+ * web_cache_store, or -1 after setting an error response.
  */
 int web_cache_lookup(struct request *req, const char *route, const char *query,
                      struct strbuf *key, int64_t *generation);
