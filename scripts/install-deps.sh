@@ -11,7 +11,7 @@ packages="cmake make gcc pkg-config git sqlite3 libsqlite3-dev libjansson-dev li
 # For the browser tests (tests/browser): Debian's chromium and CJK fonts.
 packages="$packages chromium fonts-noto-cjk"
 if [ "${1:-}" = "--bench" ]; then
-    packages="$packages hyperfine wrk python3-pandas python3-sklearn time"
+    packages="$packages hyperfine wrk python3-pandas python3-sklearn python3-openpyxl time"
 fi
 
 missing=""
