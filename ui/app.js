@@ -188,6 +188,12 @@ function table(columns, rows) {
   return wrap;
 }
 
+// Limits a long table's height; its header stays in view while scrolling.
+function scrolling(wrap) {
+  wrap.classList.add('scroll');
+  return wrap;
+}
+
 function card(title, ...children) {
   const box = el('div', 'card');
   const head = el('div', 'card-head');
@@ -627,9 +633,9 @@ async function renderEmployee(generation, id) {
     { label: 'col_created', value: (c) => c.created_date },
   ], e.customers));
   customers.firstChild.append(...exportLinks(base + 'customers'));
-  const orders = card(t('orders'), table(orderColumns, e.orders));
+  const orders = card(t('orders'), scrolling(table(orderColumns, e.orders)));
   orders.firstChild.append(...exportLinks(base + 'orders'));
-  document.getElementById('detail').replaceChildren(head, orders, customers);
+  document.getElementById('detail').replaceChildren(head, customers, orders);
 }
 
 async function renderCustomer(generation, id) {
@@ -644,7 +650,7 @@ async function renderCustomer(generation, id) {
     ['col_owner', c.owner],
     ['col_created', c.created_date],
   ]));
-  const orders = card(t('orders'), table(orderColumns, c.orders));
+  const orders = card(t('orders'), scrolling(table(orderColumns, c.orders)));
   orders.firstChild.append(...exportLinks(base + 'orders'));
   const owners = card(t('owner_history'), table([
     { label: 'col_owner', value: (o) => o.employee || o.employee_id, href: (o) => '#/employee/' + encodeURIComponent(o.employee_id) },
