@@ -8,9 +8,9 @@
  *
  * Company: HQ with teams T1 and T2. E2 moves from T1 to T2 on 2024-03-16,
  * so orders around that day land in different units. C3's owner changes
- * on 2024-02-01 (customer_owners). The base holds 48 orders from
- * 2024-01-01 on, two a day, so a batch of a few orders stays under a
- * quarter of all orders and is refreshed by day.
+ * on 2024-02-01 (customer_owners). The base has 48 orders, two on every
+ * third day from 2024-01-01 to 2024-03-10, so a batch of a few orders
+ * stays under a quarter of all orders and is refreshed by day.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,13 +135,20 @@ static int setup(void **state)
         fail_msg("%s", err.buf);
     free(path);
 
-    /* Two orders a day from 2024-01-01 to 2024-03-19, every fourth one
-     * refunded and every fifth without a customer. */
+    /* Two orders on every third day from 2024-01-01 to 2024-03-10,
+     * every fourth one refunded and every fifth without a customer. */
     sb_add(&orders, "order_id,order_date,customer_id,employee_id,amount,product,status\n");
     for (int i = 0; i < 48; i++) {
-        int day = 1 + (i / 2) * 3; /* day of the year 2024, every third day */
-        int month = day <= 31 ? 1 : day <= 60 ? 2 : 3;
-        int mday = day - (month == 1 ? 0 : month == 2 ? 31 : 60);
+        int day = 1 + (i / 2) * 3; /* day of the year 2024 (a leap year) */
+        int month = 1, mday = day;
+
+        if (day > 60) {
+            month = 3;
+            mday = day - 60;
+        } else if (day > 31) {
+            month = 2;
+            mday = day - 31;
+        }
 
         sb_addf(&orders, "B%02d,2024-%02d-%02d,%s,E%d,%d.00,,%s\n", i, month, mday,
                 i % 5 == 4 ? "" : (const char *[]){"C1", "C2", "C3", "C4"}[i % 4], 1 + i % 3,
@@ -220,6 +227,31 @@ static void first_purchase_moves(void **state)
     assert_rollups_match_full_rebuild(f);
     undo(f, batch);
     assert_rollups_match_full_rebuild(f);
+}
+
+/* A batch with more than a quarter of all orders rebuilds the order
+ * rollups in one pass. */
+static void many_orders_rebuild_in_one_pass(void **state)
+{
+    struct fixture *f = *state;
+    struct strbuf orders = STRBUF_INIT;
+    long long batch;
+    struct rollup_delta d;
+
+    sb_add(&orders, "order_id,order_date,customer_id,employee_id,amount,product,status\n");
+    for (int i = 0; i < 20; i++)
+        sb_addf(&orders, "M%02d,2024-04-%02d,C%d,E%d,%d.00,,completed\n", i, 1 + i, 1 + i % 4,
+                1 + i % 3, 10 + i);
+    batch = import_files(f, "orders.csv", orders.buf, (const char *)NULL);
+    d = batch_delta(f, batch);
+    assert_false(d.full);
+    assert_true(d.orders_full);
+    assert_int_equal(d.order_rows, 20);
+    rollup_delta_free(&d);
+    assert_rollups_match_full_rebuild(f);
+    undo(f, batch);
+    assert_rollups_match_full_rebuild(f);
+    sb_release(&orders);
 }
 
 /* A run that writes nothing needs no refresh. */
@@ -306,6 +338,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(first_load_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(orders_update_and_undo, setup, teardown),
         cmocka_unit_test_setup_teardown(first_purchase_moves, setup, teardown),
+        cmocka_unit_test_setup_teardown(many_orders_rebuild_in_one_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(unchanged_run_needs_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(events_and_owners, setup, teardown),
         cmocka_unit_test_setup_teardown(new_customer_rebuilds_all, setup, teardown),
