@@ -69,9 +69,15 @@ static void add_rfc5987(struct strbuf *out, const char *text)
 static void add_cell(struct strbuf *line, json_t *v, enum column_kind kind)
 {
     struct strbuf cell = STRBUF_INIT;
+    const char *text = json_string_value(v);
 
-    if (json_is_string(v))
-        sb_add(&cell, json_string_value(v));
+    /* Spreadsheets may run text that starts with = + - @, a tab or a
+     * carriage return as a formula, so such text gets a leading apostrophe
+     * (the OWASP advice on CSV injection). Numbers never get one. */
+    if (text && text[0] && strchr("=+-@\t\r", text[0]))
+        sb_addch(&cell, '\'');
+    if (text)
+        sb_add(&cell, text);
     else if (json_is_integer(v))
         sb_addf(&cell, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v) && kind == COL_MONEY)

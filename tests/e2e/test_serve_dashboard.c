@@ -47,7 +47,7 @@ static int setup(void **state)
                 " ('E2', '王', 'TA', '2023-01-01', 700000, 'e2@example.com', '200'),"
                 " ('E3', '赵', 'TB', '2023-01-01', 600000, 'e3@example.com', '300');"
                 "INSERT INTO customers (customer_id, name, unit_id, owner_id) VALUES"
-                " ('K1', '甲公司', 'X', 'E1'), ('K2', '乙公司', 'Y', 'E3');"
+                " ('K1', '甲公司', 'X', 'E1'), ('K2', '=乙公司', 'Y', 'E3');"
                 "INSERT INTO customer_owners (customer_id, employee_id, start_date, end_date)"
                 " VALUES ('K1', 'E2', '2023-01-01', '2023-12-31'), ('K1', 'E1', '2024-01-01', NULL);"
                 "INSERT INTO customer_surveys (customer_id, survey_date_given, survey_date, score,"
@@ -275,6 +275,12 @@ static void orders_csv_download(void **state)
     assert_string_equal(value, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     free(value);
     assert_true(!strncmp(h.body, "PK", 2));
+    http_free(&h);
+    /* A name that a spreadsheet would run as a formula is quoted. */
+    h = http_request(f->server.base_url, "GET",
+                     "/api/v1/orders?scope=unit:TB&period=2024-03&format=csv", NULL, zh, NULL);
+    assert_int_equal(h.status, 200);
+    assert_non_null(strstr(h.body, "\r\nO4,2024-03-15,K2,'=乙公司,E3,赵,700.00,,cancelled\r\n"));
     http_free(&h);
     free(zh);
     free(en);
