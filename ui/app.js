@@ -496,6 +496,11 @@ async function renderTeams(generation) {
   }
   document.getElementById('teams-table').replaceChildren(table(columns, data.teams));
   disposeCharts();
+  // A scope without teams (a rep's) gets the "no data" note only.
+  document.getElementById('team-chart').hidden = !data.teams.length;
+  if (!data.teams.length) {
+    return;
+  }
   const kind = metricKinds[metric] || 'ratio';
   chartIn(document.getElementById('team-chart'), {
     grid: { left: 64, right: 16, top: 16, bottom: 40 },
@@ -710,6 +715,8 @@ async function startSession(data) {
   who.hidden = false;
   document.getElementById('nav').hidden = false;
   document.getElementById('logout').hidden = false;
+  // A rep's scope is one employee: it has no teams to compare.
+  document.querySelector('#nav a[data-view=teams]').hidden = data.role === 'rep';
   const units = await api('/api/v1/units');
   state.units = units.units;
   fillPeriods();

@@ -84,6 +84,7 @@ fs.mkdirSync(artifacts, { recursive: true });
 run(['--db', db, 'demo', '--no-serve']);
 run(['--db', db, 'user', 'add', 'boss', '--role', 'gm'], 'boss-password-1\n');
 run(['--db', db, 'user', 'add', 'lead1', '--role', 'team_lead', '--scope', 'unit:HZ01'], 'lead-password-1\n');
+run(['--db', db, 'user', 'add', 'rep1', '--role', 'rep', '--scope', 'employee:E00002'], 'rep-password-1\n');
 
 const port = await freePort();
 const base = 'http://127.0.0.1:' + port;
@@ -231,6 +232,18 @@ try {
   const other = await page.request.get(base + '/api/v1/teams?period=2026-10&scope=unit:SH01');
   check(other.status() === 403, 'another team is refused with 403: ' + other.status());
   await page.screenshot({ path: path.join(artifacts, 'lead-teams.png'), fullPage: true });
+
+  // A rep gets its own results, no unit picker and no team view.
+  await page.click('#logout');
+  await page.waitForSelector('#login-view:not([hidden])');
+  await logIn('rep1', 'rep-password-1');
+  await page.waitForSelector('.group canvas');
+  check(await page.$$eval('.group canvas', (c) => c.length) === 4, 'the rep sees its four result groups');
+  check(await page.isHidden('#nav a[data-view=teams]'), 'the rep has no team view');
+  check(await page.isHidden('#unit-picker'), 'the rep has no unit picker');
+  const colleague = await page.request.get(base + '/api/v1/employees/E00003');
+  check(colleague.status() === 403, 'a colleague is refused with 403: ' + colleague.status());
+  await page.screenshot({ path: path.join(artifacts, 'rep-overview.png'), fullPage: true });
 
   check(problems.length === 0, 'no script or CSP errors in the console' + (problems.length ? ': ' + problems.join(' | ') : ''));
 } catch (error) {
