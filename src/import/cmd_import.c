@@ -50,16 +50,23 @@ static void print_report(json_t *report, int status, bool dry_run)
     json_t *files = json_object_get(report, "files"), *f, *e, *w;
     json_t *batch = json_object_get(report, "batch");
     const char *rejects = json_string_value(json_object_get(report, "rejects"));
+    bool file_failed = false;
     size_t i, j;
 
     json_array_foreach(files, i, f) {
         const char *kind = json_string_value(json_object_get(f, "kind"));
         long listed = (long)json_array_size(json_object_get(f, "errors"));
 
-        printf(_("%s (%s): %ld rows, %ld inserted, %ld updated, %ld unchanged, %ld rejected\n"),
-               json_text(f, "path"), kind ? kind : "?", json_long(f, "rows"),
-               json_long(f, "inserted"), json_long(f, "updated"), json_long(f, "unchanged"),
-               json_long(f, "rejected"));
+        if (json_is_true(json_object_get(f, "failed")))
+            file_failed = true;
+        if (kind)
+            printf(_("%s (%s): %ld rows, %ld inserted, %ld updated, %ld unchanged, %ld rejected\n"),
+                   json_text(f, "path"), kind, json_long(f, "rows"), json_long(f, "inserted"),
+                   json_long(f, "updated"), json_long(f, "unchanged"), json_long(f, "rejected"));
+        else
+            printf(_("%s: %ld rows, %ld inserted, %ld updated, %ld unchanged, %ld rejected\n"),
+                   json_text(f, "path"), json_long(f, "rows"), json_long(f, "inserted"),
+                   json_long(f, "updated"), json_long(f, "unchanged"), json_long(f, "rejected"));
         json_array_foreach(json_object_get(f, "errors"), j, e)
             print_error(e);
         if (json_long(f, "error_count") > listed)
@@ -72,7 +79,10 @@ static void print_report(json_t *report, int status, bool dry_run)
         printf(_("%ld units created from unit paths\n"), json_long(report, "units_created"));
     if (rejects)
         printf(_("Rejected rows were written to %s.\n"), rejects);
-    if (status != IMPORT_OK)
+    /* --skip-bad-rows cannot help when an error concerns a whole file. */
+    if (status != IMPORT_OK && file_failed)
+        cli_error("%s", _("nothing was stored: correct the files listed above and import again"));
+    else if (status != IMPORT_OK)
         cli_error("%s", _("nothing was stored: correct the rows listed above and import again, or use --skip-bad-rows to store the valid rows"));
     else if (dry_run)
         printf("%s\n", _("Dry run: nothing was stored."));
@@ -140,13 +150,22 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                 return cli_usage_error(cli, _("unknown date order '%s': use ymd, dmy or mdy"), optarg);
             break;
         default:
-            return cli_bad_option(cli, optopt, argv[optind - 1]);
+            /* Every option is long: name it as typed ("--format"), not by
+             * the letter of the option table that getopt puts in optopt. */
+            return cli_bad_option(cli, 0, argv[optind - 1]);
         }
     }
     if (opts.map_path && (opts.kind || opts.source.sheet))
         return cli_usage_error(cli, "%s", _("--kind and --sheet do not apply with --map: the mapping names each target's entity and each source's sheet"));
     if (optind >= argc)
         return cli_usage_error(cli, "%s", _("give at least one file or folder to import"));
+    if (opts.skip_bad_rows && opts.rejects_path &&
+        rejects_check_path(opts.rejects_path, (const char *const *)argv + optind,
+                           (size_t)(argc - optind), &err)) {
+        rc = cli_usage_error(cli, "%s", err.buf);
+        sb_release(&err);
+        return rc;
+    }
 
     db = cli_open_db(cli, DB_OPEN_EXISTING);
     if (!db)
@@ -244,7 +263,7 @@ int cmd_imports(struct cli *cli, int argc, char **argv)
         else if (c == 'f')
             return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
         else
-            return cli_bad_option(cli, optopt, argv[optind - 1]);
+            return cli_bad_option(cli, 0, argv[optind - 1]);
     }
     argc -= optind;
     argv += optind;

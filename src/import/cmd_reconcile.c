@@ -42,6 +42,20 @@ static void print_amount(json_t *v)
         printf("  %15s", "");
 }
 
+/* Prints an error of a rejected row: source, line and message. */
+static void print_row_error(json_t *err)
+{
+    json_t *line = json_object_get(err, "line");
+
+    if (json_is_integer(line))
+        fprintf(stderr, _("    %s, line %lld: %s\n"),
+                json_string_value(json_object_get(err, "source")), json_integer_value(line),
+                json_string_value(json_object_get(err, "message")));
+    else
+        fprintf(stderr, "    %s: %s\n", json_string_value(json_object_get(err, "source")),
+                json_string_value(json_object_get(err, "message")));
+}
+
 static void print_reconcile(json_t *report)
 {
     json_t *e, *m, *err;
@@ -68,6 +82,10 @@ static void print_reconcile(json_t *report)
         json_array_foreach(json_object_get(e, "errors"), j, err)
             fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(err, "source")),
                     json_string_value(json_object_get(err, "message")));
+        if (json_array_size(json_object_get(e, "rejected_errors")))
+            fprintf(stderr, "  %s\n", _("rows an import would reject:"));
+        json_array_foreach(json_object_get(e, "rejected_errors"), j, err)
+            print_row_error(err);
     }
     json_array_foreach(json_object_get(report, "errors"), i, err)
         fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(err, "source")),
@@ -124,7 +142,9 @@ int cmd_reconcile(struct cli *cli, int argc, char **argv)
                 return cli_usage_error(cli, _("unknown date order '%s': use ymd, dmy or mdy"), optarg);
             break;
         default:
-            return cli_bad_option(cli, optopt, argv[optind - 1]);
+            /* Every option is long: name it as typed ("--format"), not by
+             * the letter of the option table that getopt puts in optopt. */
+            return cli_bad_option(cli, 0, argv[optind - 1]);
         }
     }
     if (opts.map_path && (opts.kind || opts.source.sheet))

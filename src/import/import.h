@@ -65,6 +65,15 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err);
 
 /*
+ * Fails, with a message in err, when the rejected-rows file rejects is
+ * one of the inputs: a path of paths, or a file in a folder of paths
+ * (the same device and inode, or the same real path). import_run checks
+ * this itself; the command line checks it first to report a usage error.
+ */
+int rejects_check_path(const char *rejects, const char *const *paths, size_t npaths,
+                       struct strbuf *err);
+
+/*
  * Compares the files of paths, read and checked as import_run would, with
  * the rows of db that have the same keys: counts, money sums per month of
  * each entity's main date, missing and different keys. Rows the import

@@ -1,8 +1,10 @@
 /*
  * Reading one file of an import run: the header, then every row, each
  * field converted by its type and the row's key checked against the
- * earlier rows of the same file.
+ * earlier rows of the same file; then, once every file is read, the keys
+ * checked across the files of the run.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +16,8 @@
 #include "util/xalloc.h"
 
 #define PROGRESS_EVERY 4096
+/* The maximum number of bytes of a malformed line shown as its value. */
+#define MAX_SHOWN_LINE 200
 
 /* Appends s to the file's text storage; returns its offset. */
 static int64_t store_text(struct import_file *f, const char *s)
@@ -104,7 +108,7 @@ static void map_header(struct import_run *run, struct import_file *f,
         if (f->field_source[i] >= 0 || !(e->fields[i].flags & FF_REQUIRED))
             continue;
         sb_setf(&msg, _("the required column '%s' is missing: add it to the header row of %s"),
-                e->fields[i].name, e->file);
+                e->fields[i].name, f->source ? f->source : f->path);
         run_error(run, f, (size_t)-1, rec->line, (int)i, NULL, -1, msg.buf);
     }
     sb_release(&msg);
@@ -227,6 +231,65 @@ static void read_row(struct import_run *run, struct import_file *f,
     check_duplicate(run, f, row, key);
 }
 
+/* Reads physical line number line of the text file at path into out,
+ * cut to MAX_SHOWN_LINE bytes; false when there is no such line or it is
+ * not valid UTF-8 (a report value must be). */
+static bool read_physical_line(const char *path, long line, struct strbuf *out)
+{
+    FILE *fp = fopen(path, "rb");
+    long at = 1;
+    int c;
+    json_t *check;
+
+    sb_reset(out);
+    if (!fp)
+        return false;
+    while (at < line && (c = fgetc(fp)) != EOF)
+        if (c == '\n')
+            at++;
+    while (at == line && (c = fgetc(fp)) != EOF && c != '\n' && out->len < MAX_SHOWN_LINE)
+        sb_addch(out, (char)c);
+    fclose(fp);
+    if (at != line)
+        return false;
+    if (out->len && out->buf[out->len - 1] == '\r')
+        sb_truncate(out, out->len - 1);
+    /* A cut at MAX_SHOWN_LINE may split a UTF-8 sequence: drop its bytes. */
+    check = json_string(out->buf);
+    for (int drop = 0; !check && out->len >= MAX_SHOWN_LINE && drop < 3; drop++) {
+        sb_truncate(out, out->len - 1);
+        check = json_string(out->buf);
+    }
+    if (!check)
+        return false;
+    json_decref(check);
+    return true;
+}
+
+/* Reports a record after the header that the source could not read (a
+ * quote inside an unquoted field, an encoding error): the reader cannot
+ * go on past it, so the file fails. The record still counts as a row read
+ * and rejected, and the report shows its line as written where it can. */
+static void report_unreadable_record(struct import_run *run, struct import_file *f,
+                                     struct source *src, const struct strbuf *why)
+{
+    struct strbuf msg = STRBUF_INIT, text = STRBUF_INIT;
+    long line = src ? source_error_line(src) : 0;
+    long long offset = src ? source_error_offset(src) : -1;
+    bool shown = src && !f->source && offset < 0 && line > 0 &&
+                 read_physical_line(file_data_path(f), line, &text);
+    size_t row = add_row(f, line);
+
+    f->states[row] |= ROW_NO_KEY;
+    run->rows_read++;
+    sb_setf(&msg, _("the file cannot be read from this line on, so none of it is stored: %s"),
+            why->buf);
+    run_error(run, f, row, line, -1, shown ? text.buf : NULL, offset, msg.buf);
+    f->failed = true;
+    sb_release(&msg);
+    sb_release(&text);
+}
+
 /* The next record of the file's source, or of its mapping target's
  * SELECT (which also names the record's source). As source_next. */
 static int next_record(struct import_file *f, struct source *src, struct mapping_rows *mr,
@@ -256,15 +319,28 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
             goto out;
         }
     } else {
-        src = source_open(f->path, &run->opts->source, &msg);
+        const char *data_path = file_data_path(f);
+
+        src = source_open(data_path, &run->opts->source, &msg);
         if (!src) {
             run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
             goto out;
         }
         /* A workbook names its sheet ("path#sheet"); its cells are foreign,
-         * as are the values of a file given with --kind. */
-        if (strcmp(source_name(src), f->path))
-            f->source = xstrdup(source_name(src));
+         * as are the values of a file given with --kind. A spooled copy is
+         * named by the path the user gave. */
+        if (strcmp(source_name(src), data_path)) {
+            const char *name = source_name(src);
+            size_t n = strlen(data_path);
+
+            if (f->spool_path && !strncmp(name, data_path, n)) {
+                sb_setf(&msg, "%s%s", f->path, name + n);
+                f->source = xstrdup(msg.buf);
+                sb_reset(&msg);
+            } else {
+                f->source = xstrdup(name);
+            }
+        }
         if (f->source || f->mode != VALUE_STRICT || run->opts->date_order != DATE_ORDER_NONE)
             f->mode = lenient_mode(run);
     }
@@ -291,6 +367,8 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
     }
     if (rc == 0)
         goto out;
+    report_unreadable_record(run, f, src, &msg);
+    goto out;
 
 read_failed:
     run_error(run, f, (size_t)-1, src ? source_error_line(src) : 0, -1, NULL,
@@ -305,4 +383,71 @@ out:
     sb_release(&msg);
     sb_release(&key);
     return 0;
+}
+
+/* The (file, row) of a key's first appearance, packed into one value. */
+#define FIRST_ROW_BITS 40
+
+void check_run_duplicates(struct import_run *run)
+{
+    struct strbuf key = STRBUF_INIT, msg = STRBUF_INIT, shown = STRBUF_INIT;
+
+    for (size_t i = 0; i < run->nfiles; i++) {
+        const struct entity_def *e = run->files[i]->entity;
+        struct strmap seen = STRMAP_INIT;
+        bool other = false;
+
+        /* One pass per entity, at its first file, when a later file has
+         * the same entity. */
+        if (!e || run->files[i]->failed)
+            continue;
+        for (size_t j = 0; j < i && !other; j++)
+            other = run->files[j]->entity == e && !run->files[j]->failed;
+        if (other)
+            continue;
+        for (size_t j = i + 1; j < run->nfiles && !other; j++)
+            other = run->files[j]->entity == e && !run->files[j]->failed;
+        if (!other)
+            continue;
+
+        for (size_t j = i; j < run->nfiles; j++) {
+            struct import_file *f = run->files[j];
+
+            if (f->entity != e || f->failed)
+                continue;
+            for (size_t row = 0; row < f->nrows; row++) {
+                struct import_file *first_file;
+                size_t first_row, key_field;
+                int64_t *first;
+                int added;
+
+                if (f->states[row] & (ROW_NO_KEY | ROW_REJECTED))
+                    continue;
+                row_key(f, row, &key);
+                first = strmap_put(&seen, key.buf, key.len,
+                                   (int64_t)(((uint64_t)j << FIRST_ROW_BITS) | row), &added);
+                if (added)
+                    continue;
+                first_file = run->files[(uint64_t)*first >> FIRST_ROW_BITS];
+                first_row = (size_t)((uint64_t)*first & ((UINT64_C(1) << FIRST_ROW_BITS) - 1));
+                if (first_file == f)
+                    continue; /* reported while reading f */
+                sb_reset(&shown);
+                key_for_message(f, row, &shown);
+                sb_setf(&msg, _("%s line %ld and %s line %ld have the same key (%s), and one run cannot store both: keep one of the two rows"),
+                        first_file->source ? first_file->source : first_file->path,
+                        first_file->lines[first_row], f->source ? f->source : f->path,
+                        f->lines[row], shown.buf);
+                key_field = f->layout.cols[f->layout.keys[0]].field_index;
+                if (!(first_file->states[first_row] & ROW_REJECTED))
+                    run_error(run, first_file, first_row, first_file->lines[first_row],
+                              (int)key_field, shown.buf, -1, msg.buf);
+                run_error(run, f, row, f->lines[row], (int)key_field, shown.buf, -1, msg.buf);
+            }
+        }
+        strmap_release(&seen);
+    }
+    sb_release(&key);
+    sb_release(&msg);
+    sb_release(&shown);
 }

@@ -28,6 +28,7 @@ struct entity_sums {
     size_t nmonths, months_alloc;
     struct strmap month_index;
     json_t *missing, *different, *errors;
+    json_t *rejected_errors; /* the errors of the rejected rows */
     bool reported;
 };
 
@@ -194,6 +195,7 @@ static json_t *entity_report(struct entity_sums *es, bool *ok)
     json_object_set_new(o, "missing_count", json_integer(es->missing_count));
     json_object_set_new(o, "different_count", json_integer(es->different_count));
     json_object_set_new(o, "errors", json_incref(es->errors));
+    json_object_set_new(o, "rejected_errors", json_incref(es->rejected_errors));
     return o;
 }
 
@@ -224,6 +226,7 @@ int reconcile_run(struct db *db, const char *const *paths, size_t npaths,
         all[i].missing = json_array();
         all[i].different = json_array();
         all[i].errors = json_array();
+        all[i].rejected_errors = json_array();
     }
     if (run_read(&run, db, &checked, paths, npaths, err))
         goto out;
@@ -242,6 +245,8 @@ int reconcile_run(struct db *db, const char *const *paths, size_t npaths,
         }
         if (reconcile_file(db, f, sums_for(all, f->entity), err))
             goto out;
+        /* A file that could be read has only errors of rejected rows. */
+        json_array_extend(sums_for(all, f->entity)->rejected_errors, f->errors);
     }
     for (size_t i = 0; i < run.nfiles; i++) {
         struct entity_sums *es = run.files[i]->entity ? sums_for(all, run.files[i]->entity) : NULL;
@@ -265,6 +270,7 @@ out:
         json_decref(all[i].missing);
         json_decref(all[i].different);
         json_decref(all[i].errors);
+        json_decref(all[i].rejected_errors);
     }
     free(all);
     json_decref(list);

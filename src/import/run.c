@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "import/batches.h"
 #include "import/run.h"
@@ -104,6 +105,9 @@ static void free_file(struct import_file *f)
     free(f->headers);
     free(f->source);
     free(f->hash_path);
+    if (f->spool_path)
+        unlink(f->spool_path);
+    free(f->spool_path);
     free(f->row_sources);
     free(f->lines);
     free(f->states);
@@ -120,13 +124,39 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Fails the run with an error on a folder that holds no data file, which
+ * names the canonical file names. A folder whose own name is a data
+ * file's (orders.csv/) is most likely a mistaken path, so that is said. */
+static void report_no_data_file(struct import_run *run, const char *dir)
+{
+    struct strbuf msg = STRBUF_INIT, names = STRBUF_INIT;
+    const char *base = strrchr(dir, '/');
+    struct import_file *f = run_add_file(run, dir, NULL);
+
+    for (size_t i = 0; i < nentities; i++)
+        sb_addf(&names, "%s%s", i ? ", " : "", entities[i]->file);
+    if (base && !base[1]) {
+        /* "data/": the name is the part before the slash. */
+        base = NULL;
+    }
+    if (entity_by_file(base ? base + 1 : dir))
+        sb_setf(&msg, _("%s is a folder, not a data file, and holds no data file: give the path of a file, or of a folder of files named %s"),
+                dir, names.buf);
+    else
+        sb_setf(&msg, _("no data file found in %s: canonical files are named %s"), dir,
+                names.buf);
+    run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+    sb_release(&msg);
+    sb_release(&names);
+}
+
 /* Adds the canonical files of a folder, in name order; other entries are
- * ignored with a warning. */
+ * ignored with a warning. A folder without any is an error. */
 static void add_folder(struct import_run *run, const char *dir)
 {
     struct strbuf path = STRBUF_INIT;
     char **names = NULL;
-    size_t n = 0, alloc = 0;
+    size_t n = 0, alloc = 0, added = 0;
     struct dirent *d;
     struct stat st;
     DIR *dp = opendir(dir);
@@ -152,15 +182,65 @@ static void add_folder(struct import_run *run, const char *dir)
         const struct entity_def *e = entity_by_file(names[i]);
 
         sb_setf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-        if (e && stat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
+        if (e && stat(path.buf, &st) == 0 && S_ISREG(st.st_mode)) {
             run_add_file(run, path.buf, e);
-        else
+            added++;
+        } else
             run_warning(run, _("%s is not a file of the canonical data set and is ignored"),
                         path.buf);
         free(names[i]);
     }
     free(names);
     sb_release(&path);
+    if (!added)
+        report_no_data_file(run, dir);
+}
+
+/* Copies a pipe or other non-seekable input (/dev/stdin) to a temporary
+ * file, since a run reads each file more than once. Returns the copy's
+ * path, or NULL with a message in msg. */
+static char *spool_input(const char *path, struct strbuf *msg)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    struct strbuf temp = STRBUF_INIT;
+    char buf[65536];
+    FILE *in = fopen(path, "rb"), *out = NULL;
+    size_t n;
+    int fd = -1;
+
+    if (!in) {
+        sb_setf(msg, _("cannot read the file: %s"), strerror(errno));
+        goto fail;
+    }
+    sb_addf(&temp, "%s/cairn-input-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    fd = mkstemp(temp.buf);
+    if (fd < 0 || !(out = fdopen(fd, "wb"))) {
+        sb_setf(msg, _("cannot copy the input to a temporary file in %s: %s; save the data to a file and import that"),
+                tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
+        goto fail;
+    }
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            break;
+    if (ferror(in) || ferror(out) | fclose(out)) {
+        out = NULL;
+        sb_setf(msg, _("cannot copy the input to a temporary file: %s; save the data to a file and import that"),
+                strerror(errno));
+        goto fail;
+    }
+    fclose(in);
+    return sb_detach(&temp);
+fail:
+    if (out)
+        fclose(out);
+    else if (fd >= 0)
+        close(fd);
+    if (fd >= 0)
+        unlink(temp.buf);
+    if (in)
+        fclose(in);
+    sb_release(&temp);
+    return NULL;
 }
 
 static void add_path(struct import_run *run, const char *path)
@@ -180,12 +260,21 @@ static void add_path(struct import_run *run, const char *path)
     /* A file not named after its entity is foreign: read it leniently. */
     if (run->opts->kind)
         f->mode = VALUE_LENIENT;
-    if (!e)
+
+    /* Whether the file exists comes first: its name is no help then. */
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            sb_setf(&msg, _("file not found: %s"), path);
+        else
+            sb_setf(&msg, _("cannot read the file: %s"), strerror(errno));
+        run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+    } else if (!e) {
         run_error(run, f, (size_t)-1, 0, -1, NULL, -1,
                   _("cannot tell which data this file holds: name it after its entity (for example orders.csv) or give --kind"));
-    else if (stat(path, &st) != 0) {
-        sb_setf(&msg, _("cannot read the file: %s"), strerror(errno));
-        run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+    } else if (!S_ISREG(st.st_mode)) {
+        f->spool_path = spool_input(path, &msg);
+        if (!f->spool_path)
+            run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
     }
     sb_release(&msg);
 }
@@ -196,7 +285,7 @@ static int hash_file(struct import_file *f)
     unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    FILE *fp = fopen(f->hash_path ? f->hash_path : f->path, "rb");
+    FILE *fp = fopen(f->hash_path ? f->hash_path : file_data_path(f), "rb");
     size_t n;
     int rc = -1;
 
@@ -230,6 +319,7 @@ static json_t *file_report(const struct import_file *f, bool stored)
     json_object_set_new(o, "rejected", json_integer(f->rejected));
     json_object_set_new(o, "errors", json_incref(f->errors));
     json_object_set_new(o, "error_count", json_integer(f->error_count));
+    json_object_set_new(o, "failed", json_boolean(f->failed));
     return o;
 }
 
@@ -300,8 +390,9 @@ static int store_run(struct import_run *run, struct strbuf *err)
     return refresh_rollups(run->db, run->batch, err);
 }
 
-/* Writes the rejected rows when there are any; returns the path used. */
-static char *save_rejects(struct import_run *run, struct strbuf *err)
+/* The path of the rejected-rows file, or NULL when there is none to
+ * write: without skip_bad_rows or without a rejected row. */
+static char *rejects_path(const struct import_run *run)
 {
     struct strbuf path = STRBUF_INIT;
     bool any = false;
@@ -316,12 +407,6 @@ static char *save_rejects(struct import_run *run, struct strbuf *err)
         sb_add(&path, "rejected-dry-run.csv");
     else
         sb_addf(&path, "rejected-%lld.csv", run->batch);
-    if (write_rejects(run, path.buf, err)) {
-        run_warning(run, _("the rejected rows could not be written: %s"), err->buf);
-        sb_reset(err);
-        sb_release(&path);
-        return NULL;
-    }
     return sb_detach(&path);
 }
 
@@ -361,6 +446,7 @@ int run_read(struct import_run *run, struct db *db, const struct import_options 
         if (read_import_file(run, f, err))
             return -1;
     }
+    check_run_duplicates(run);
     if (files_ok(run, &rows_rejected) && units_resolve(run, err))
         return -1;
     if (files_ok(run, &rows_rejected) && references_check(run, err))
@@ -392,10 +478,13 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
 {
     struct import_run run = {0};
     bool ok, rows_rejected, stored = false, in_tx = false, fk_off = false;
-    char *rejects = NULL;
+    char *rejects = NULL, *rejects_temp = NULL;
     int rc = -1;
 
     *report = NULL;
+    if (opts->skip_bad_rows && opts->rejects_path &&
+        rejects_check_path(opts->rejects_path, paths, npaths, err))
+        return -1;
 
     /* The importer checks every reference itself, with the line of the
      * row, so SQLite's per-row foreign key checks would only repeat that
@@ -410,9 +499,14 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
         goto out;
     ok = files_ok(&run, &rows_rejected);
 
-    /* Store, unless errors stop the run; a dry run rolls back. */
+    /* Store, unless errors stop the run; a dry run rolls back. The
+     * rejected rows are written before the commit, so a rejects path that
+     * cannot be written stores nothing, and renamed into place after it. */
     if (ok && (!rows_rejected || opts->skip_bad_rows)) {
         if (store_run(&run, err))
+            goto out;
+        rejects = rejects_path(&run);
+        if (rejects && rejects_prepare(&run, rejects, &rejects_temp, err))
             goto out;
         if (opts->dry_run) {
             db_rollback(db);
@@ -421,7 +515,13 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
         }
         in_tx = false;
         stored = true;
-        rejects = save_rejects(&run, err);
+        if (rejects && rejects_publish(rejects_temp, rejects, err)) {
+            run_warning(&run, "%s", err->buf);
+            sb_reset(err);
+            unlink(rejects_temp);
+            free(rejects);
+            rejects = NULL;
+        }
     }
     rc = stored ? IMPORT_OK : IMPORT_REJECTED;
     *report = build_report(&run, stored, rejects);
@@ -433,6 +533,9 @@ out:
         *report = NULL;
         rc = -1;
     }
+    if (rejects_temp && rc < 0)
+        unlink(rejects_temp);
+    free(rejects_temp);
     run_release(&run);
     free(rejects);
     return rc;

@@ -39,6 +39,10 @@ struct import_file {
     char *path;
     char *source;    /* how errors name it: the path, or "path#sheet" */
     char *hash_path; /* the file whose SHA-256 is recorded; NULL: path */
+    /* A temporary copy of a pipe or other non-seekable input, which is
+     * read more than once (hash, rows, rejected rows); NULL: path itself.
+     * Removed when the run is released. */
+    char *spool_path;
     /* Strict for canonical files; lenient (with the run's date order)
      * when a header needed the alias table, for workbooks, for files
      * given with --kind and for the rows of a mapping. */
@@ -103,6 +107,12 @@ static inline const char *cell_text(const struct import_file *f, size_t row, siz
     return off ? f->text.buf + off : NULL;
 }
 
+/* The file to read f's data from: its spooled copy, or its path. */
+static inline const char *file_data_path(const struct import_file *f)
+{
+    return f->spool_path ? f->spool_path : f->path;
+}
+
 static inline int64_t *row_cells(const struct import_file *f, size_t row)
 {
     return f->cells + row * f->layout.ncols;
@@ -132,6 +142,11 @@ void run_release(struct import_run *run);
  * only on an internal failure. */
 int read_import_file(struct import_run *run, struct import_file *f, struct strbuf *err);
 
+/* Reports the keys that two files of the run both hold (for example the
+ * same order_id in d1/orders.csv and d2/orders.csv): both rows are
+ * rejected, as two rows of one file with the same key are. */
+void check_run_duplicates(struct import_run *run);
+
 /* Checks the root and creates the units named by paths. */
 int units_resolve(struct import_run *run, struct strbuf *err);
 
@@ -147,7 +162,14 @@ int write_rows(struct import_run *run, struct strbuf *err);
  * layout's columns in order) equals row of file f. */
 bool row_matches(struct db_stmt *st, const struct import_file *f, size_t row);
 
-/* Writes the rejected rows of every file to path. */
-int write_rejects(struct import_run *run, const char *path, struct strbuf *err);
+/* Writes the rejected rows of every file to a new temporary file in
+ * path's folder, whose name goes to *temp_path (the caller frees it and
+ * either renames it with rejects_publish or removes it). Fails, with a
+ * message naming path, when path is a folder or its folder cannot be
+ * written. */
+int rejects_prepare(struct import_run *run, const char *path, char **temp_path,
+                    struct strbuf *err);
+/* Renames the temporary rejects file to path. */
+int rejects_publish(const char *temp_path, const char *path, struct strbuf *err);
 
 #endif
