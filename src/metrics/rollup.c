@@ -333,6 +333,31 @@ static int write_first_purchases(struct db *db, const struct first_purchase *fir
     return rc;
 }
 
+/* The secondary indexes of the order rollups, as the schema creates
+ * them. A rebuild drops them and creates them again after the inserts,
+ * because SQLite builds an index from sorted keys faster than it
+ * inserts the same keys in random order. */
+static const char *const order_indexes[][2] = {
+    {"rollup_seller_day_employee", "rollup_seller_day(ekey, day)"},
+    {"rollup_customer_day_customer", "rollup_customer_day(ckey, day)"},
+};
+
+static int set_order_indexes(struct db *db, bool create, struct strbuf *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    int rc = 0;
+
+    for (size_t i = 0; i < sizeof(order_indexes) / sizeof(order_indexes[0]) && !rc; i++) {
+        if (create)
+            sb_setf(&sql, "CREATE INDEX %s ON %s", order_indexes[i][0], order_indexes[i][1]);
+        else
+            sb_setf(&sql, "DROP INDEX IF EXISTS %s", order_indexes[i][0]);
+        rc = db_exec(db, sql.buf, err);
+    }
+    sb_release(&sql);
+    return rc;
+}
+
 int rebuild_order_rollups(struct db *db, const struct org *org, const struct customer_ids *cust,
                           struct strbuf *err)
 {
@@ -347,7 +372,8 @@ int rebuild_order_rollups(struct db *db, const struct org *org, const struct cus
                 "DELETE FROM rollup_seller_day; DELETE FROM rollup_seller_month;"
                 "DELETE FROM rollup_customer_day; DELETE FROM rollup_customer_month;"
                 "DELETE FROM rollup_first_purchase;",
-                err))
+                err) ||
+        set_order_indexes(db, false, err))
         goto out;
 
     /* One pass over the orders. */
@@ -362,7 +388,7 @@ int rebuild_order_rollups(struct db *db, const struct org *org, const struct cus
         memcpy(copy.recs, recs.recs, recs.n * sizeof(*copy.recs));
     if (write_day_rollups(db, &recs, true, err) || write_month_rollups(db, &recs, true, err) ||
         write_day_rollups(db, &copy, false, err) || write_month_rollups(db, &copy, false, err) ||
-        write_first_purchases(db, first, cust->n, err))
+        write_first_purchases(db, first, cust->n, err) || set_order_indexes(db, true, err))
         goto out;
     rc = 0;
 out:
