@@ -4,7 +4,8 @@
  * most 36) ending with the month of the as-of date, each month computed
  * as of D (the current month is partial). JSON:
  * {"scope":..,"as_of":..,"months":["2025-12",..],"series":{"sales":[..]}}
- * with null for an unavailable month.
+ * with null for an unavailable month. Responses are cached like the key
+ * results (src/web/cached.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,10 @@ static int parse_metrics(const char *list, enum metric_id ids[SERIES_METRICS_MAX
 void api_series_get(struct request *req)
 {
     const char *list = web_query(req, "metric"), *months_text = web_query(req, "months");
-    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT;
+    struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT,
+                  query = STRBUF_INIT;
     enum metric_id ids[SERIES_METRICS_MAX];
+    int64_t generation;
     struct metric_value *values = NULL;
     json_t *answer = NULL, *series, *months;
     char *end = NULL, day[DATE_BUFSIZE], month[8];
@@ -63,6 +66,9 @@ void api_series_get(struct request *req)
                   N_("The metric list or the number of months is invalid."));
         goto out;
     }
+    sb_addf(&query, "%s|%ld", list, nmonths);
+    if (web_cache_lookup(req, "series", query.buf, &key, &generation))
+        goto out;
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
         goto out;
 
@@ -99,7 +105,10 @@ void api_series_get(struct request *req)
     }
     web_json(req, 200, answer);
     answer = NULL;
+    web_cache_store(req, key.buf, generation);
 out:
+    sb_release(&query);
+    sb_release(&key);
     json_decref(answer);
     free(values);
     sb_release(&scope);

@@ -101,6 +101,24 @@ static double kpi_sales(const struct fixture *f, const char *cookie, const char 
     return sales;
 }
 
+/* GETs the March 2024 sales of the company from the series route. */
+static double series_sales(const struct fixture *f, const char *cookie)
+{
+    struct http h = http_request(f->server.base_url, "GET",
+                                 "/api/v1/series?metric=sales&months=1&as_of=2024-03-31", NULL,
+                                 cookie, NULL);
+    json_t *v = json_loads(h.body, 0, NULL), *sales;
+    double value;
+
+    assert_int_equal(h.status, 200);
+    sales = json_object_get(json_object_get(v, "series"), "sales");
+    assert_int_equal(json_array_size(sales), 1);
+    value = json_number_value(json_array_get(sales, 0));
+    json_decref(v);
+    http_free(&h);
+    return value;
+}
+
 static void kpi_cache_invalidated_by_import(void **state)
 {
     struct fixture *f = *state;
@@ -116,6 +134,8 @@ static void kpi_cache_invalidated_by_import(void **state)
     /* Computed, then served again (from the cache) unchanged. */
     assert_true(kpi_sales(f, cookie, KPI, "company") == 1500.0);
     assert_true(kpi_sales(f, cookie, KPI, "company") == 1500.0);
+    assert_true(series_sales(f, cookie) == 1500.0);
+    assert_true(series_sales(f, cookie) == 1500.0);
 
     /* An upload through the server. */
     h = http_upload(f->server.base_url, cookie, csrf, &part, 1);
@@ -127,6 +147,7 @@ static void kpi_cache_invalidated_by_import(void **state)
     json_decref(v);
     http_free(&h);
     assert_true(kpi_sales(f, cookie, KPI, "company") == 1750.0);
+    assert_true(series_sales(f, cookie) == 1750.0);
 
     /* An import by another process, then its undo. */
     more = write_file(f->dir, "more/orders.csv",
