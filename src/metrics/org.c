@@ -57,6 +57,35 @@ int org_employee_rank(const struct org *org, const char *id)
     return find_rank(&org->employees[0].id, sizeof(org->employees[0]), org->nemployees, id);
 }
 
+/*
+ * Cuts every loop of parents, which a database imported before the
+ * importer checked the tree can hold: walking up from each unit in rank
+ * order, the unit whose parent is already on the current walk loses its
+ * parent and becomes a root. Without the cut, attribution would count a
+ * sale once per trip around the loop, up to ORG_MAX_CHAIN times.
+ */
+static void cut_parent_loops(struct org *org)
+{
+    /* 0: not seen, 1: on the current walk, 2: its chain reaches a root. */
+    unsigned char *state = xcalloc(org->nunits ? org->nunits : 1, 1);
+
+    for (size_t start = 0; start < org->nunits; start++) {
+        int u = (int)start;
+
+        while (u >= 0 && state[u] == 0) {
+            int parent = org->units[u].parent;
+
+            state[u] = 1;
+            if (parent >= 0 && state[parent] == 1)
+                org->units[u].parent = -1;
+            u = org->units[u].parent;
+        }
+        for (u = (int)start; u >= 0 && state[u] == 1; u = org->units[u].parent)
+            state[u] = 2;
+    }
+    free(state);
+}
+
 static int load_units(struct db *db, struct org *org, struct strbuf *err)
 {
     struct db_stmt *st = db_prepare(db, "SELECT unit_id, kind, parent_id FROM org_units ORDER BY unit_id", err);
@@ -82,6 +111,7 @@ static int load_units(struct db *db, struct org *org, struct strbuf *err)
         free(parents[i]);
     }
     free(parents);
+    cut_parent_loops(org);
     return step == DB_ERROR ? -1 : 0;
 }
 
