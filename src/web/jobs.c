@@ -113,10 +113,37 @@ static bool stored_something(json_t *report)
     return false;
 }
 
+/* Removes prefix (the upload's temporary folder) from the start of every
+ * string in value, so that the report names files as they were uploaded
+ * and does not show the server's folders. */
+static void strip_prefix(json_t *value, const char *prefix)
+{
+    size_t n = strlen(prefix), i;
+    const char *key;
+    json_t *item;
+
+    if (json_is_string(value)) {
+        const char *s = json_string_value(value);
+
+        if (!strncmp(s, prefix, n)) {
+            char *rest = xstrdup(s + n);
+
+            json_string_set(value, rest);
+            free(rest);
+        }
+    } else if (json_is_object(value)) {
+        json_object_foreach(value, key, item)
+            strip_prefix(item, prefix);
+    } else if (json_is_array(value)) {
+        json_array_foreach(value, i, item)
+            strip_prefix(item, prefix);
+    }
+}
+
 /* Runs one job to its end and records the outcome. */
 static void run_job(struct db *db, struct queued_job *job)
 {
-    struct strbuf err = STRBUF_INIT, folder = STRBUF_INIT;
+    struct strbuf err = STRBUF_INIT, folder = STRBUF_INIT, prefix = STRBUF_INIT;
     struct import_options opts = {0};
     const char *path;
     json_t *report = NULL;
@@ -153,6 +180,10 @@ static void run_job(struct db *db, struct queued_job *job)
         log_line(LOG_INFO, 0, NULL, "import job %lld %s after %ld rows", (long long)job->id,
                  rc == IMPORT_OK ? "done" : "rejected", rows);
     }
+    sb_addf(&prefix, "%s/data/", job->req.dir);
+    strip_prefix(report, prefix.buf);
+    sb_truncate(&prefix, strlen(job->req.dir) + 1);
+    strip_prefix(report, prefix.buf);
     sb_reset(&err);
     if (finish_job(db, job->id, rc == IMPORT_OK ? "done" : "failed", rows, report, &err))
         log_line(LOG_ERROR, 0, NULL, "import job %lld: recording the outcome: %s",
@@ -160,6 +191,7 @@ static void run_job(struct db *db, struct queued_job *job)
     if (rc == IMPORT_OK && stored_something(report))
         scheduler_request_run();
     json_decref(report);
+    sb_release(&prefix);
     sb_release(&folder);
     sb_release(&err);
 }

@@ -143,6 +143,7 @@ static void orders_upload_as_gm(void **state)
     assert_true(json_is_integer(json_object_get(json_object_get(job, "report"), "batch")));
     file = json_array_get(json_object_get(json_object_get(job, "report"), "files"), 0);
     assert_string_equal(json_string_value(json_object_get(file, "kind")), "orders");
+    assert_string_equal(json_string_value(json_object_get(file, "path")), "orders.csv");
     assert_int_equal(report_count(job, "rows"), 2);
     assert_int_equal(report_count(job, "inserted"), 2);
     assert_int_equal(report_count(job, "rejected"), 0);
@@ -238,6 +239,7 @@ static void bad_file_fails(void **state)
                                            "errors"),
                            0);
     assert_int_equal(json_integer_value(json_object_get(error, "line")), 3);
+    assert_string_equal(json_string_value(json_object_get(error, "source")), "orders.csv");
     assert_string_equal(json_string_value(json_object_get(error, "column")), "amount");
     json_decref(job);
     assert_int_equal(query_int(f, "SELECT COUNT(*) FROM orders"), 0);
