@@ -169,6 +169,8 @@ static void import_roles(void **state)
     struct upload_part orders = {"file", "orders.csv", orders_csv};
     struct upload_part as_kind[] = {{"file", "data.csv", "employee_id,name\nE9,赵六\n"},
                                     {"kind", NULL, "employees"}};
+    struct upload_part with_map[] = {{"file", "employees.csv", "employee_id,name\nE9,赵六\n"},
+                                     {"map", "map.json", "{}"}};
     struct http h;
     json_t *job;
     long long id;
@@ -192,9 +194,13 @@ static void import_roles(void **state)
     json_decref(job);
     free(cookie);
 
-    /* hr: HR files, not orders. */
+    /* hr: HR files, not orders, and no mapping (its targets are unknown
+     * until it runs). */
     cookie = test_log_in(&f->server, "hanna", PASSWORD, csrf);
     h = http_upload(f->server.base_url, cookie, csrf, &orders, 1);
+    http_assert_error(&h, 403, "forbidden");
+    http_free(&h);
+    h = http_upload(f->server.base_url, cookie, csrf, with_map, 2);
     http_assert_error(&h, 403, "forbidden");
     http_free(&h);
     id = upload_file(f, cookie, csrf, "employees.csv",
@@ -243,6 +249,27 @@ static void bad_file_fails(void **state)
     assert_string_equal(json_string_value(json_object_get(error, "column")), "amount");
     json_decref(job);
     assert_int_equal(query_int(f, "SELECT COUNT(*) FROM orders"), 0);
+    free(cookie);
+}
+
+/* A mapping without sources or targets fails in the job, with its
+ * problem in the report. */
+static void bad_mapping_fails(void **state)
+{
+    struct fixture *f = *state;
+    char csrf[65], *cookie = test_log_in(&f->server, "boss", PASSWORD, csrf);
+    struct upload_part with_map[] = {{"file", "orders.csv", orders_csv}, {"map", NULL, "{}"}};
+    struct http h = http_upload(f->server.base_url, cookie, csrf, with_map, 2);
+    json_t *v = json_loads(h.body, 0, NULL), *job;
+
+    assert_int_equal(h.status, 202);
+    job = wait_for_job(f->server.base_url, cookie, json_integer_value(json_object_get(v, "id")));
+    assert_string_equal(json_string_value(json_object_get(job, "state")), "failed");
+    assert_true(json_is_object(json_object_get(job, "report")));
+    assert_int_equal(query_int(f, "SELECT COUNT(*) FROM orders"), 0);
+    json_decref(job);
+    json_decref(v);
+    http_free(&h);
     free(cookie);
 }
 
@@ -310,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(orders_upload_as_gm, setup, teardown),
         cmocka_unit_test_setup_teardown(import_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_file_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_mapping_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(upload_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(alerts_run_after_import, setup, teardown),
     };
