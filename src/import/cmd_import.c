@@ -183,7 +183,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         import_progress_end(&progress);
     db_close(db);
     if (rc < 0) {
-        cli_error(_("the import failed: %s"), err.buf);
+        cli_error(_("the import failed: %s"), err.len ? err.buf : _("no reason was given"));
         sb_release(&err);
         return EXIT_FAILED;
     }

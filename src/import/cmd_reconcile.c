@@ -159,7 +159,7 @@ int cmd_reconcile(struct cli *cli, int argc, char **argv)
                        &report, &err);
     db_close(db);
     if (rc < 0) {
-        cli_error(_("the comparison failed: %s"), err.buf);
+        cli_error(_("the comparison failed: %s"), err.len ? err.buf : _("no reason was given"));
         sb_release(&err);
         return EXIT_FAILED;
     }

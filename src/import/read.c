@@ -283,7 +283,7 @@ static void report_unreadable_record(struct import_run *run, struct import_file 
     f->states[row] |= ROW_NO_KEY;
     run->rows_read++;
     sb_setf(&msg, _("the file cannot be read from this line on, so none of it is stored: %s"),
-            why->buf);
+            why->len ? why->buf : "");
     run_error(run, f, row, line, -1, shown ? text.buf : NULL, offset, msg.buf);
     f->failed = true;
     sb_release(&msg);

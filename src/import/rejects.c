@@ -311,7 +311,7 @@ int rejects_check_path(const char *rejects, const char *const *paths, size_t npa
 
     for (size_t i = 0; i < npaths && !rc; i++) {
         if (rejects_is_input(rejects, &rst, rexists, paths[i], &which)) {
-            sb_addf(err, _("--rejects %s is the input file %s, and writing it would destroy the data: choose another path for the rejected rows"),
+            sb_addf(err, _("the rejected-rows file %s is the input file %s, and writing it would destroy the data: choose another path with --rejects"),
                     rejects, which.buf);
             rc = -1;
         }

@@ -505,8 +505,11 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
     if (ok && (!rows_rejected || opts->skip_bad_rows)) {
         if (store_run(&run, err))
             goto out;
+        /* The default path can be an input too (rejected-dry-run.csv
+         * imported again with --kind), which the rename would replace. */
         rejects = rejects_path(&run);
-        if (rejects && rejects_prepare(&run, rejects, &rejects_temp, err))
+        if (rejects && (rejects_check_path(rejects, paths, npaths, err) ||
+                        rejects_prepare(&run, rejects, &rejects_temp, err)))
             goto out;
         if (opts->dry_run) {
             db_rollback(db);

@@ -127,7 +127,7 @@ static void rejects_path_same_as_input_refused(void **state)
     r = cairn(fx, NULL, ARGS("import", "sk2/orders.csv", "--skip-bad-rows", "--rejects",
                              "sk2/orders.csv"));
     assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "--rejects sk2/orders.csv is the input file sk2/orders.csv"));
+    assert_non_null(strstr(r.err, "the rejected-rows file sk2/orders.csv is the input file sk2/orders.csv"));
     assert_null(strstr(r.err, "(null)"));
     run_result_free(&r);
 
@@ -142,6 +142,26 @@ static void rejects_path_same_as_input_refused(void **state)
     text = read_file(input, NULL);
     assert_string_equal(text, ORDERS_ONE_BAD);
     assert_int_equal(batch_count(fx), 0);
+    free(text);
+    free(input);
+}
+
+static void default_rejects_path_keeps_input(void **state)
+{
+    struct fixture *fx = *state;
+    char *input = write_file(fx->dir, "rejected-dry-run.csv", ORDERS_ONE_BAD);
+    struct run_result r;
+    char *text;
+
+    /* A dry run's default rejects file is this very input. */
+    r = cairn(fx, NULL, ARGS("import", "rejected-dry-run.csv", "--kind", "orders",
+                             "--skip-bad-rows", "--dry-run"));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "the rejected-rows file rejected-dry-run.csv is the input file rejected-dry-run.csv"));
+    run_result_free(&r);
+
+    text = read_file(input, NULL);
+    assert_string_equal(text, ORDERS_ONE_BAD);
     free(text);
     free(input);
 }
@@ -445,6 +465,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(rejects_path_same_as_input_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(default_rejects_path_keeps_input, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_path_unwritable_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_file_written_after_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(folder_without_data_files_fails, setup, teardown),
