@@ -176,7 +176,8 @@ static void add_folder(struct import_run *run, const char *dir)
         names[n++] = xstrdup(d->d_name);
     }
     closedir(dp);
-    qsort(names, n, sizeof(*names), compare_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), compare_names);
 
     for (size_t i = 0; i < n; i++) {
         const struct entity_def *e = entity_by_file(names[i]);
