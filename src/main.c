@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     int bad_lang;
 
     env_db = getenv("CAIRN_DB");
-    cli.db_path = env_db && *env_db ? env_db : "cairn.db";
+    cli.db_path = env_db ? env_db : "cairn.db";
 
     if (take_global_options(&argc, argv, &cli, &lang, &bad)) {
         i18n_setup(NULL);
@@ -83,6 +83,14 @@ int main(int argc, char **argv)
     bad_lang = i18n_setup(lang);
     if (bad_lang) {
         cli_error(_("unknown language '%s': use zh-CN, en, ja or es"), lang);
+        return EXIT_USAGE;
+    }
+    /* SQLite would open an empty path as a private temporary database,
+     * so "cairn --db '' init" would report success and keep nothing. */
+    if (!*cli.db_path) {
+        cli_error("%s", cli.db_on_command_line
+                            ? _("--db is empty: give the path of the database file, for example --db cairn.db")
+                            : _("CAIRN_DB is empty: set it to the path of the database file, or unset it to use ./cairn.db"));
         return EXIT_USAGE;
     }
 

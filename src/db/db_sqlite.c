@@ -73,6 +73,11 @@ int db_open(struct db **out, const char *target, int flags, struct strbuf *err)
         sb_addf(err, _("the PostgreSQL backend is not available yet; use a SQLite file path for --db"));
         return -1;
     }
+    if (exists && S_ISDIR(sbuf.st_mode)) {
+        sb_addf(err, _("%s is a directory, not a database file: give the path of a file, for example %s/cairn.db"),
+                target, target);
+        return -1;
+    }
     if (!exists && !(flags & DB_OPEN_CREATE)) {
         sb_addf(err, _("database %s not found; create it with 'cairn init' or pass --db"), target);
         return -1;
@@ -89,8 +94,13 @@ int db_open(struct db **out, const char *target, int flags, struct strbuf *err)
                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     rc = sqlite3_open_v2(target, &db->handle, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        sb_addf(err, _("cannot open database %s: %s"), target,
-                db->handle ? sqlite3_errmsg(db->handle) : sqlite3_errstr(rc));
+        const char *detail = db->handle ? sqlite3_errmsg(db->handle) : sqlite3_errstr(rc);
+
+        if ((rc & 0xff) == SQLITE_CANTOPEN && !exists)
+            sb_addf(err, _("cannot open database file %s: its folder does not exist or is not writable (%s)"),
+                    target, detail);
+        else
+            sb_addf(err, _("cannot open database %s (%s)"), target, detail);
         db_close(db);
         return -1;
     }

@@ -237,6 +237,7 @@ static int convert_typed(const struct field_def *f, const char *s, enum value_mo
                          struct tz *tz, struct field_value *v, struct strbuf *msg)
 {
     char form[VALUE_FORM_SIZE];
+    bool canonical;
     cdate d;
     int index;
 
@@ -257,12 +258,16 @@ static int convert_typed(const struct field_def *f, const char *s, enum value_mo
         set_form(v);
         return 0;
     case FT_EVENT_DATE:
-        if (value_event_date(s, mode, tz, &d, msg))
+        /* A canonical date or timestamp is kept as given. A foreign
+         * spelling (2024/3/5, 45356) is given as the date it was read as,
+         * so that export writes a value the strict reader takes back. */
+        canonical = event_date_parse(s, tz, &d) == EVENT_DATE_OK;
+        if (!canonical && value_event_date(s, mode, tz, &d, msg))
             return -1;
         date_format(d, form);
         sb_add(&v->form, form);
         set_form(v);
-        v->given = s;
+        v->given = canonical ? s : v->text;
         return 0;
     case FT_MONTH:
         if (value_month(s, mode, &index, msg))

@@ -30,7 +30,7 @@ enum value_mode {
 #define VALUE_FORM_SIZE 16
 
 int value_date(const char *raw, enum value_mode mode, cdate *out, struct strbuf *msg);
-/* An event date: *out is the date in tz; the given value is raw itself. */
+/* An event date: *out is the date in tz. */
 int value_event_date(const char *raw, enum value_mode mode, struct tz *tz, cdate *out,
                      struct strbuf *msg);
 int value_month(const char *raw, enum value_mode mode, int *month_index, struct strbuf *msg);
@@ -61,7 +61,9 @@ struct field_value {
     int64_t i;          /* CELL_INT */
     const char *text;   /* CELL_TEXT: raw itself or form.buf */
     struct strbuf form; /* a canonical spelling written by the converter */
-    const char *given;  /* FT_EVENT_DATE: the value as given */
+    /* FT_EVENT_DATE: the value stored as given, which is raw when it is a
+     * canonical date or timestamp and the derived date otherwise. */
+    const char *given;
     struct strbuf trimmed; /* raw without surrounding blanks, when it had any */
 };
 

@@ -49,6 +49,36 @@ int utf8_check_byte(struct utf8_check *u, unsigned char c)
     return 0;
 }
 
+/* Bytes of the start of a file that UTF-16 detection looks at. */
+#define UTF16_SNIFF_BYTES 1024
+
+/*
+ * Detects UTF-16 without a byte order mark: at least a quarter of the
+ * first bytes are zero, and at least 90% of the zeros sit at even offsets
+ * (big-endian) or at odd ones (little-endian).
+ */
+static bool sniff_utf16(const unsigned char *buf, size_t len, struct sniff_result *out)
+{
+    size_t n = len < UTF16_SNIFF_BYTES ? len : UTF16_SNIFF_BYTES;
+    size_t zeros[2] = {0, 0}, total;
+
+    for (size_t i = 0; i < n; i++)
+        zeros[i % 2] += buf[i] == 0;
+    total = zeros[0] + zeros[1];
+    if (n < 4 || total * 4 < n)
+        return false;
+    if (zeros[0] * 10 >= total * 9) {
+        out->big_endian = true;
+    } else if (zeros[1] * 10 >= total * 9) {
+        out->big_endian = false;
+    } else {
+        return false;
+    }
+    out->encoding = ENCODING_UTF16;
+    out->bom_len = 0;
+    return true;
+}
+
 void decode_sniff(const unsigned char *buf, size_t len, bool complete, struct sniff_result *out)
 {
     struct utf8_check u = {0, 0, 0};
@@ -73,6 +103,11 @@ void decode_sniff(const unsigned char *buf, size_t len, bool complete, struct sn
         return;
     }
 
+    /* UTF-16 without a byte order mark: ASCII text in UTF-16 has a zero
+     * byte in nearly every other position, and no other text does. */
+    if (sniff_utf16(buf, len, out))
+        return;
+
     /* Count valid multi-byte sequences and invalid bytes. A byte that
      * breaks a sequence is looked at again as the start of the next. */
     for (size_t i = 0; i < len; i++) {
@@ -86,6 +121,14 @@ void decode_sniff(const unsigned char *buf, size_t len, bool complete, struct sn
             if (had && utf8_check_byte(&u, buf[i]) < 0)
                 out->invalid_bytes++;
         }
+    }
+    /* A file that is valid UTF-8 up to a sequence cut off at its end is a
+     * truncated UTF-8 file, reported when read, even though its last
+     * bytes may happen to be a valid GB18030 character. */
+    if (u.need && complete && out->invalid_bytes == 0) {
+        out->invalid_bytes++;
+        out->encoding = ENCODING_UTF8;
+        return;
     }
     if (u.need && complete)
         out->invalid_bytes++; /* the file ends inside a sequence */

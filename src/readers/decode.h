@@ -37,8 +37,11 @@ struct sniff_result {
 
 /*
  * Detects the encoding of the len bytes at the start of a file (complete:
- * they are the whole file). A byte order mark decides. Without one, valid
- * UTF-8 is UTF-8. Text with invalid UTF-8 is still UTF-8 when its valid
+ * they are the whole file). A byte order mark decides. Without one, text
+ * whose first KiB is at least a quarter zero bytes, nearly all at even
+ * (big-endian) or at odd (little-endian) offsets, is UTF-16. Valid UTF-8
+ * is UTF-8, and so is a complete file that is valid UTF-8 but for a
+ * sequence cut off at its end. Text with invalid UTF-8 is still UTF-8 when its valid
  * multi-byte sequences are at least three times as many as its invalid
  * bytes, because that is a UTF-8 file with a stray byte, which is reported
  * when read. Anything else is GB18030.

@@ -2,6 +2,8 @@
  * The record-source front door. It detects the kind of file from its
  * first bytes (a ZIP archive is an XLSX workbook, an OLE2 compound file
  * an XLS workbook, anything else delimited text) and opens that reader.
+ * A file named as a workbook that has neither signature and does not
+ * look like text is rejected rather than read as text in some encoding.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "readers/decode.h"
 #include "readers/source_impl.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -31,6 +34,31 @@ static bool is_markup(const unsigned char *head, size_t n)
     s += strspn(s, " \t\r\n");
     return *s == '<' && (strcasestr(s, "<html") || strcasestr(s, "<table") ||
                          strstr(s, "urn:schemas-microsoft-com:office:spreadsheet"));
+}
+
+/* Whether the name of path ends in ext (".xlsx"), ignoring case. */
+static bool has_extension(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+
+    return n > e && !strcasecmp(path + n - e, ext);
+}
+
+/* Whether the first bytes look like text: UTF-16, or no control bytes
+ * but tab, line feed and carriage return. Web systems often save text
+ * exports under an .xls name, so such a file is still read as text. */
+static bool looks_like_text(const unsigned char *head, size_t n)
+{
+    struct sniff_result enc;
+
+    decode_sniff(head, n, false, &enc);
+    if (enc.encoding == ENCODING_UTF16)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if ((head[i] < 0x20 && head[i] != '\t' && head[i] != '\n' && head[i] != '\r') ||
+            head[i] == 0x7F)
+            return false;
+    return true;
 }
 
 int source_format_of(const char *path, enum source_format *format, struct strbuf *err)
@@ -59,6 +87,17 @@ int source_format_of(const char *path, enum source_format *format, struct strbuf
                   "Excel and save it as XLSX"),
                 path);
         return -1;
+    } else if (!looks_like_text(head, n)) {
+        if (has_extension(path, ".xlsx") || has_extension(path, ".xlsm")) {
+            sb_addf(err, _("%s is not an XLSX workbook (no zip signature): the file is damaged or is another kind of file under an .xlsx name"),
+                    path);
+            return -1;
+        }
+        if (has_extension(path, ".xls")) {
+            sb_addf(err, _("%s is not an XLS workbook (no OLE2 signature): the file is damaged or is another kind of file under an .xls name"),
+                    path);
+            return -1;
+        }
     }
     return 0;
 }

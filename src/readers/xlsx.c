@@ -218,7 +218,7 @@ static int parse_until_row(struct xlsx_source *x, struct strbuf *err)
         } else {
             n = zip_fread(x->file, x->chunk, sizeof(x->chunk));
             if (n < 0) {
-                sb_addf(err, _("cannot read the sheet: %s"), zip_file_strerror(x->file));
+                sb_addf(err, _("cannot read the sheet (%s)"), zip_file_strerror(x->file));
                 return -1;
             }
             x->final_fed = n == 0;
@@ -228,7 +228,7 @@ static int parse_until_row(struct xlsx_source *x, struct strbuf *err)
         if (x->failed)
             return -1;
         if (status == XML_STATUS_ERROR) {
-            sb_addf(err, _("the sheet is not well-formed XML (line %lu of its XML): %s"),
+            sb_addf(err, _("the sheet is not well-formed XML (line %lu of its XML: %s)"),
                     (unsigned long)XML_GetCurrentLineNumber(x->parser),
                     XML_ErrorString(XML_GetErrorCode(x->parser)));
             return -1;
@@ -306,7 +306,7 @@ int xlsx_source_open(struct source *src, const char *path, const struct source_o
 
     x->file = zip_fopen(x->book.zip, sheet->part, 0);
     if (!x->file) {
-        sb_addf(err, _("the workbook has no part %s: %s"), sheet->part, zip_strerror(x->book.zip));
+        sb_addf(err, _("the workbook has no part %s (%s)"), sheet->part, zip_strerror(x->book.zip));
         goto fail;
     }
     x->parser = xlsx_parser_create(x, sheet_start, sheet_end, sheet_text);

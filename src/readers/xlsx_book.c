@@ -48,17 +48,17 @@ int xlsx_parse_part(zip_t *zip, const char *part, XML_Parser parser, struct strb
     zip_file_t *file = zip_fopen(zip, part, 0);
 
     if (!file) {
-        sb_addf(err, _("the workbook has no part %s: %s"), part, zip_strerror(zip));
+        sb_addf(err, _("the workbook has no part %s (%s)"), part, zip_strerror(zip));
         return -1;
     }
     do {
         n = zip_fread(file, chunk, sizeof(chunk));
         if (n < 0) {
-            sb_addf(err, _("cannot read the workbook part %s: %s"), part, zip_file_strerror(file));
+            sb_addf(err, _("cannot read the workbook part %s (%s)"), part, zip_file_strerror(file));
             goto out;
         }
         if (XML_Parse(parser, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-            sb_addf(err, _("the workbook part %s is not well-formed XML (line %lu): %s"), part,
+            sb_addf(err, _("the workbook part %s is not well-formed XML (line %lu: %s)"), part,
                     (unsigned long)XML_GetCurrentLineNumber(parser),
                     XML_ErrorString(XML_GetErrorCode(parser)));
             goto out;
@@ -432,7 +432,11 @@ int xlsx_book_open(struct xlsx_book *book, const char *path, bool cells, struct 
         zip_error_t ze;
 
         zip_error_init_with_code(&ze, zerr);
-        sb_addf(err, _("cannot open the workbook %s: %s"), path, zip_error_strerror(&ze));
+        if (zerr == ZIP_ER_NOZIP || zerr == ZIP_ER_INCONS || zerr == ZIP_ER_CRC)
+            sb_addf(err, _("%s is not a valid XLSX workbook (%s); it may be truncated or damaged, so save it again from Excel"),
+                    path, zip_error_strerror(&ze));
+        else
+            sb_addf(err, _("cannot open the workbook %s (%s)"), path, zip_error_strerror(&ze));
         zip_error_fini(&ze);
         return -1;
     }

@@ -85,7 +85,9 @@ static void event_dates_keep_given(void **state)
     assert_string_equal(v.text, "2026-03-01");
     assert_int_equal(convert("orders", "order_date", "2024/3/5", VALUE_LENIENT, &v, &msg), 0);
     assert_string_equal(v.text, "2024-03-05");
-    assert_string_equal(v.given, "2024/3/5");
+    /* A foreign spelling is given as its date, so export writes a
+     * value that a strict import reads back. */
+    assert_string_equal(v.given, "2024-03-05");
     field_value_release(&v);
     sb_release(&msg);
 }
