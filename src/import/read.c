@@ -1,7 +1,7 @@
 /*
  * Reading one file of an import run: the header, then every row, each
  * field converted by its type and the row's key checked against the
- * earlier rows of the same file; then, once every file is read, the keys
+ * earlier rows of the same file. Once every file is read, the keys are
  * checked across the files of the run.
  */
 #include <stdio.h>
@@ -231,9 +231,9 @@ static void read_row(struct import_run *run, struct import_file *f,
     check_duplicate(run, f, row, key);
 }
 
-/* Reads physical line number line of the text file at path into out,
- * cut to MAX_SHOWN_LINE bytes; false when there is no such line or it is
- * not valid UTF-8 (a report value must be). */
+/* Reads physical line number line of the text file at path into out, cut
+ * to MAX_SHOWN_LINE bytes. Returns false when there is no such line or it
+ * is not valid UTF-8, because a report value must be valid UTF-8. */
 static bool read_physical_line(const char *path, long line, struct strbuf *out)
 {
     FILE *fp = fopen(path, "rb");

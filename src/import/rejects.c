@@ -6,7 +6,7 @@
  * files, so the import does not hold every raw row in memory.
  *
  * The file is written to a temporary file in the target's folder before
- * the run commits, and renamed into place after it: a rejects path that
+ * the run commits, and renamed into place after it. So a rejects path that
  * cannot be written stops the run with nothing stored, and the target is
  * never half written. A rejects path that is one of the run's inputs is
  * refused before anything is read, because writing it would destroy the
@@ -238,9 +238,9 @@ static bool same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* Whether the real paths of a and b are equal; false when either cannot
- * be resolved (for a file that does not exist yet, its folder is resolved
- * and its name appended). */
+/* Whether the real paths of a and b are equal. For a that does not exist
+ * yet, its folder is resolved and its name appended. False when either
+ * cannot be resolved. */
 static bool same_real_path(const char *a, const char *b)
 {
     char ra[PATH_MAX], rb[PATH_MAX], folder[PATH_MAX];

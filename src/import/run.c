@@ -124,9 +124,9 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Fails the run with an error on a folder that holds no data file, which
- * names the canonical file names. A folder whose own name is a data
- * file's (orders.csv/) is most likely a mistaken path, so that is said. */
+/* Records an error for a folder that contains no data file, listing the
+ * canonical file names. A folder named like a data file (orders.csv/) is
+ * most likely a mistaken path, so the message says it is a folder. */
 static void report_no_data_file(struct import_run *run, const char *dir)
 {
     struct strbuf msg = STRBUF_INIT, names = STRBUF_INIT;
