@@ -85,14 +85,6 @@ int main(int argc, char **argv)
         cli_error(_("unknown language '%s': use zh-CN, en, ja or es"), lang);
         return EXIT_USAGE;
     }
-    /* SQLite would open an empty path as a private temporary database,
-     * so "cairn --db '' init" would report success and keep nothing. */
-    if (!*cli.db_path) {
-        cli_error("%s", cli.db_on_command_line
-                            ? _("--db is empty: give the path of the database file, for example --db cairn.db")
-                            : _("CAIRN_DB is empty: set it to the path of the database file, or unset it to use ./cairn.db"));
-        return EXIT_USAGE;
-    }
 
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         print_usage(argc < 2 ? stderr : stdout);
@@ -111,6 +103,15 @@ int main(int argc, char **argv)
     if (wants_help(argc - 1, argv + 1)) {
         fputs(_(cmd->help), stdout);
         return EXIT_OK;
+    }
+    /* SQLite would open an empty path as a private temporary database,
+     * so "cairn --db '' init" would report success and keep nothing.
+     * "cairn demo" ignores CAIRN_DB, so only its --db counts there. */
+    if (!*cli.db_path && (cli.db_on_command_line || strcmp(cmd->name, "demo"))) {
+        cli_error("%s", cli.db_on_command_line
+                            ? _("--db is empty: give the path of the database file, for example --db cairn.db")
+                            : _("CAIRN_DB is empty: set it to the path of the database file, or unset it to use ./cairn.db"));
+        return EXIT_USAGE;
     }
     return cmd->run(&cli, argc - 1, argv + 1);
 }
