@@ -53,9 +53,10 @@ int utf8_check_byte(struct utf8_check *u, unsigned char c)
 #define UTF16_SNIFF_BYTES 1024
 
 /*
- * Detects UTF-16 without a byte order mark: at least a quarter of the
- * first bytes are zero, and at least 90% of the zeros sit at even offsets
- * (big-endian) or at odd ones (little-endian).
+ * Detects UTF-16 without a byte order mark: at least 1 in 32 of the first
+ * bytes are zero (UTF-8 and GB18030 text has none), and at least 90% of
+ * the zeros sit at even offsets (big-endian) or at odd ones
+ * (little-endian). Counts the zeros in out->zero_bytes either way.
  */
 static bool sniff_utf16(const unsigned char *buf, size_t len, struct sniff_result *out)
 {
@@ -65,7 +66,8 @@ static bool sniff_utf16(const unsigned char *buf, size_t len, struct sniff_resul
     for (size_t i = 0; i < n; i++)
         zeros[i % 2] += buf[i] == 0;
     total = zeros[0] + zeros[1];
-    if (n < 4 || total * 4 < n)
+    out->zero_bytes = (long)total;
+    if (n < 4 || total < 2 || total * 32 < n)
         return false;
     if (zeros[0] * 10 >= total * 9) {
         out->big_endian = true;

@@ -33,12 +33,13 @@ struct sniff_result {
     size_t bom_len;       /* bytes of byte order mark at the start */
     long valid_sequences; /* multi-byte UTF-8 sequences seen */
     long invalid_bytes;   /* bytes that broke UTF-8 */
+    long zero_bytes;      /* zero bytes in the first KiB, without a BOM */
 };
 
 /*
  * Detects the encoding of the len bytes at the start of a file (complete:
  * they are the whole file). A byte order mark decides. Without one, text
- * whose first KiB is at least a quarter zero bytes, nearly all at even
+ * whose first KiB is at least 1/32 zero bytes, nearly all at even
  * (big-endian) or at odd (little-endian) offsets, is UTF-16. Valid UTF-8
  * is UTF-8, and so is a complete file that is valid UTF-8 but for a
  * sequence cut off at its end. Text with invalid UTF-8 is still UTF-8 when its valid

@@ -150,6 +150,12 @@ int text_source_open(struct source *src, const char *path, const struct source_o
     }
     choose_encoding(opts, sniff, len, len < DECODE_SNIFF_BYTES, &enc);
     rewind(raw);
+    if (opts->encoding == ENCODING_AUTO && enc.encoding != ENCODING_UTF16 &&
+        enc.zero_bytes * 32 >= (long)(len < 1024 ? len : 1024) && enc.zero_bytes > 0) {
+        sb_addf(err, _("%s has many zero bytes at its start, like UTF-16 text without a byte order mark or a file that is not text: if it is UTF-16 text, give --encoding utf-16"),
+                path);
+        goto out;
+    }
 
     /* The delimiter, from the first line of the sniffed text. */
     first = sniff + enc.bom_len;

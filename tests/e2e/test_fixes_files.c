@@ -236,6 +236,22 @@ static void utf16_without_bom_detected(void **state)
     free(path);
 }
 
+/* Zero bytes at both offsets: neither UTF-16 nor any other text. */
+static void zero_bytes_suggest_utf16(void **state)
+{
+    struct fixture *fx = *state;
+    static const char bytes[] = "customer_id,name\n\0\0C1,\0\0x\n";
+    char *path = write_bytes(fx->dir, "zeros.csv", bytes, sizeof(bytes) - 1);
+    json_t *report = import_customers(fx, path, 1);
+
+    assert_non_null(strstr(error_message(report),
+                           "has many zero bytes at its start, like UTF-16 text without a byte "
+                           "order mark or a file that is not text: if it is UTF-16 text, give "
+                           "--encoding utf-16"));
+    json_decref(report);
+    free(path);
+}
+
 /* A zip signature followed by nothing a zip archive needs. */
 static void truncated_xlsx_message_chinese(void **state)
 {
@@ -313,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(random_bytes_named_xlsx, setup, teardown),
         cmocka_unit_test_setup_teardown(text_named_xls_still_read, setup, teardown),
         cmocka_unit_test_setup_teardown(utf16_without_bom_detected, setup, teardown),
+        cmocka_unit_test_setup_teardown(zero_bytes_suggest_utf16, setup, teardown),
         cmocka_unit_test_setup_teardown(truncated_xlsx_message_chinese, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_db_is_usage_error, setup, teardown),
         cmocka_unit_test_setup_teardown(directory_db_named, setup, teardown),

@@ -66,6 +66,20 @@ static void utf16_without_bom_detected(void **state)
     assert_int_equal(r.bom_len, 0);
 }
 
+/* 张三,李四 and a line feed: Chinese text has zero bytes only in its
+ * ASCII characters, here 2 of 12 bytes. */
+static void mostly_chinese_utf16_detected(void **state)
+{
+    static const char le[] = "\x20\x5f\x09\x4e,\0\x4e\x67\xdb\x56\n\0";
+    struct sniff_result r;
+
+    (void)state;
+    sniff(le, sizeof(le) - 1, &r);
+    assert_int_equal(r.encoding, ENCODING_UTF16);
+    assert_false(r.big_endian);
+    assert_int_equal(r.zero_bytes, 2);
+}
+
 /* Zero bytes spread over both offsets are no UTF-16 text. */
 static void scattered_zeros_not_utf16(void **state)
 {
@@ -75,6 +89,7 @@ static void scattered_zeros_not_utf16(void **state)
     (void)state;
     sniff(bytes, sizeof(bytes) - 1, &r);
     assert_int_equal(r.encoding, ENCODING_UTF8);
+    assert_int_equal(r.zero_bytes, 8);
 }
 
 static char *write_bytes(const char *dir, const char *name, const void *bytes, size_t len)
@@ -131,6 +146,7 @@ int main(void)
         cmocka_unit_test(truncated_utf8_tail_is_utf8),
         cmocka_unit_test(gbk_text_stays_gb18030),
         cmocka_unit_test(utf16_without_bom_detected),
+        cmocka_unit_test(mostly_chinese_utf16_detected),
         cmocka_unit_test(scattered_zeros_not_utf16),
         cmocka_unit_test(workbook_names_checked),
     };
