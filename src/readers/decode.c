@@ -53,9 +53,9 @@ int utf8_check_byte(struct utf8_check *u, unsigned char c)
 #define UTF16_SNIFF_BYTES 1024
 
 /*
- * Detects UTF-16 without a byte order mark: at least 1 in 32 of the first
- * bytes are zero (UTF-8 and GB18030 text has none), and at least 90% of
- * the zeros sit at even offsets (big-endian) or at odd ones
+ * Detects UTF-16 without a byte order mark. At least 1 in 32 of the first
+ * bytes must be zero, because UTF-8 and GB18030 text has none. At least
+ * 90% of the zeros must sit at even offsets (big-endian) or at odd ones
  * (little-endian). Counts the zeros in out->zero_bytes either way.
  */
 static bool sniff_utf16(const unsigned char *buf, size_t len, struct sniff_result *out)
@@ -105,8 +105,9 @@ void decode_sniff(const unsigned char *buf, size_t len, bool complete, struct sn
         return;
     }
 
-    /* UTF-16 without a byte order mark: ASCII text in UTF-16 has a zero
-     * byte in nearly every other position, and no other text does. */
+    /* UTF-16 without a byte order mark: each ASCII character of UTF-16
+     * text has a zero byte at the same parity, and UTF-8 or GB18030 text
+     * has no zero bytes at all. */
     if (sniff_utf16(buf, len, out))
         return;
 
