@@ -391,7 +391,7 @@ function axisFormatter(kind) {
 // ---- Views ----
 
 function showOnly(view) {
-  for (const id of ['login', 'overview', 'teams', 'alerts', 'detail']) {
+  for (const id of ['login', 'overview', 'teams', 'explain', 'linkage', 'alerts', 'detail']) {
     document.getElementById(id + '-view').hidden = id !== view;
   }
   document.getElementById('filters').hidden = view === 'login' || view === 'alerts';
@@ -690,6 +690,10 @@ async function route() {
       await renderTeams(generation);
     } else if (parts[0] === 'alerts') {
       await renderAlerts(generation);
+    } else if (parts[0] === 'explain') {
+      await renderExplain(generation);
+    } else if (parts[0] === 'linkage') {
+      await renderLinkage(generation);
     } else if (parts[0] === 'unit' && parts[1]) {
       await renderUnit(generation, parts[1], params);
     } else if (parts[0] === 'employee' && parts[1]) {
@@ -717,6 +721,7 @@ async function startSession(data) {
   document.getElementById('logout').hidden = false;
   // A rep's scope is one employee: it has no teams to compare.
   document.querySelector('#nav a[data-view=teams]').hidden = data.role === 'rep';
+  document.querySelector('#nav a[data-view=linkage]').hidden = data.role === 'rep';
   const units = await api('/api/v1/units');
   state.units = units.units;
   fillPeriods();
@@ -812,13 +817,14 @@ document.addEventListener('DOMContentLoaded', async () => {
   });
   document.getElementById('unit-picker').addEventListener('change', (event) => {
     state.scope = event.target.value;
-    if (!/^#\/(overview|teams)?$/.test(location.hash || '#/')) {
+    if (!/^#\/(overview|teams|explain|linkage)?$/.test(location.hash || '#/')) {
       location.hash = '#/overview';
     } else {
       route();
     }
   });
   document.getElementById('team-chart-metric').addEventListener('change', () => route());
+  document.getElementById('explain-vs').addEventListener('change', () => route());
   window.addEventListener('hashchange', route);
   window.addEventListener('resize', () => state.charts.forEach((c) => c.resize()));
   loadSession();

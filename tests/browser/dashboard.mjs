@@ -2,8 +2,8 @@
 // "cairn serve" on a free loopback port, and drives Debian's chromium
 // through playwright-core (never a downloaded browser): the GM's overview
 // with its four key results and charts, the English switch, the drill-down
-// from a team's sales to its orders, a CSV export, and a team lead limited
-// to its own team. Screenshots go to the artifacts folder.
+// from a team's sales to its orders, a CSV export, the explain and linkage
+// pages, and a team lead limited to its own team. Screenshots go to the artifacts folder.
 //
 // Usage: node dashboard.mjs CAIRN_BINARY ARTIFACTS_DIR
 // Exit 0 passed, 1 failed, 77 skipped (chromium or node_modules missing).
@@ -216,6 +216,81 @@ try {
   const alertRows = await page.$$eval('#alerts-table tbody tr', (r) => r.length);
   check(Number(badge) === alertRows && alertRows > 0, 'the badge counts the alerts: ' + badge + ' / ' + alertRows);
   await page.screenshot({ path: path.join(artifacts, 'alerts.png'), fullPage: true });
+
+  // Explain: the selected month against the month before, three splits
+  // each drawn as a waterfall, and table parts that add up to the change.
+  const yuanSigned = (text) => (text.trim().startsWith('-') ? -1 : 1) * Number(text.replace(/[^\d.]/g, ''));
+  await page.click('#nav a[data-view=explain]');
+  await ready('#/explain');
+  const periods = await page.$$eval('#period-value option', (o) => o.map((x) => x.value));
+  const vs = await page.inputValue('#explain-vs');
+  check(vs === periods[periods.indexOf(await page.inputValue('#period-value')) + 1],
+    'the comparison defaults to the month before: ' + vs);
+  const splits = await page.$$eval('.explain-split', (cards) => cards.map((c) => {
+    const canvas = c.querySelector('canvas');
+    let painted = 0;
+    if (canvas) {
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) {
+        painted += pixels[i] > 0 ? 1 : 0;
+      }
+    }
+    return {
+      split: c.dataset.split,
+      painted,
+      cells: [...c.querySelectorAll('tbody tr')].map((r) => [r.cells[0].textContent, r.cells[1].textContent]),
+    };
+  }));
+  check(splits.map((s) => s.split).join(',') === 'headcount,customers,units', 'the explain page has the three splits');
+  check(splits.every((s) => s.painted > 1000), 'every split has its waterfall drawn: ' + splits.map((s) => s.painted).join(','));
+  const change = Number(await page.getAttribute('#explain-change', 'data-change'));
+  for (const s of splits) {
+    const fen = s.cells.map(([, v]) => Math.round(yuanSigned(v) * 100));
+    const total = fen.pop();
+    check(total === Math.round(change * 100), s.split + ': the table shows the change ' + s.cells[s.cells.length - 1][1]);
+    check(fen.reduce((a, b) => a + b, 0) === total, s.split + ': the parts add up to the change: ' + s.cells.map((c) => c.join(' ')).join('; '));
+  }
+  check(splits[0].cells[0][0] === '人数效应' && splits[1].cells[1][0] === '新客户', 'the parts are named in Chinese');
+  await page.screenshot({ path: path.join(artifacts, 'explain-zh.png'), fullPage: true });
+
+  // Linkage: three views with n, the figures and the API's statement.
+  await page.click('#nav a[data-view=linkage]');
+  await ready('#/linkage');
+  const linkage = async () => page.$$eval('.linkage-view', (cards) => cards.map((c) => ({
+    view: c.dataset.view,
+    title: c.querySelector('h2').textContent,
+    n: c.querySelector('.lk-n').textContent,
+    statement: c.querySelector('.statement').textContent,
+    short: c.querySelector('.statement').classList.contains('short'),
+    canvases: c.querySelectorAll('canvas').length,
+  })));
+  let views = await linkage();
+  check(views.map((v) => v.view).join(',') === 'training,turnover,cost', 'the linkage page has the three views');
+  check(views.every((v) => /^\d+$/.test(v.n)), 'every view shows its n: ' + views.map((v) => v.n).join(','));
+  check(views.every((v) => v.canvases === 1), 'every view has its chart');
+  check(views.every((v) => /[\u4e00-\u9fff]/.test(v.statement)), 'the statements are in Chinese');
+  check(views.every((v) => (Number(v.n) < 8) === v.short), 'views under 8 points are marked as not enough data');
+  check(views.filter((v) => v.short).every((v) => v.statement.includes('数据不足')),
+    'a view under 8 points states that data is not enough');
+  check(views.filter((v) => !v.short).every((v) => v.statement.endsWith('相关不等于因果。')),
+    'a view with a claim ends with the caution: ' + views.map((v) => v.statement).join(' | '));
+  await page.screenshot({ path: path.join(artifacts, 'linkage-zh.png'), fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => {
+    const title = document.querySelector('.linkage-view h2');
+    return document.body.dataset.ready === '#/linkage' && title && title.textContent.startsWith('Training');
+  });
+  views = await linkage();
+  check(views.map((v) => v.title).join('|') === 'Training completion rate and sales per head|Account owner turnover and repurchase rate|Labor cost ratio and market share',
+    'the views are titled in English');
+  check(views.every((v) => !/[\u4e00-\u9fff]/.test(v.statement)), 'the statements are in English: ' + views.map((v) => v.statement).join(' | '));
+  check(views.filter((v) => v.short).every((v) => /not enough data/.test(v.statement)), 'the English statement says not enough data');
+  await page.screenshot({ path: path.join(artifacts, 'linkage-en.png'), fullPage: true });
+  await page.click('#nav a[data-view=explain]');
+  await ready('#/explain');
+  await page.screenshot({ path: path.join(artifacts, 'explain-en.png'), fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
 
   // The team lead gets only its own team.
   await page.click('#logout');
