@@ -391,10 +391,10 @@ function axisFormatter(kind) {
 // ---- Views ----
 
 function showOnly(view) {
-  for (const id of ['login', 'overview', 'teams', 'explain', 'linkage', 'alerts', 'detail']) {
+  for (const id of ['login', 'overview', 'teams', 'explain', 'linkage', 'import', 'alerts', 'detail']) {
     document.getElementById(id + '-view').hidden = id !== view;
   }
-  document.getElementById('filters').hidden = view === 'login' || view === 'alerts';
+  document.getElementById('filters').hidden = view === 'login' || view === 'alerts' || view === 'import';
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('active', a.dataset.view === view);
   }
@@ -694,6 +694,8 @@ async function route() {
       await renderExplain(generation);
     } else if (parts[0] === 'linkage') {
       await renderLinkage(generation);
+    } else if (parts[0] === 'import' && mayImport(state.session.role)) {
+      await renderImport();
     } else if (parts[0] === 'unit' && parts[1]) {
       await renderUnit(generation, parts[1], params);
     } else if (parts[0] === 'employee' && parts[1]) {
@@ -722,6 +724,7 @@ async function startSession(data) {
   // A rep's scope is one employee: it has no teams to compare.
   document.querySelector('#nav a[data-view=teams]').hidden = data.role === 'rep';
   document.querySelector('#nav a[data-view=linkage]').hidden = data.role === 'rep';
+  document.querySelector('#nav a[data-view=import]').hidden = !mayImport(data.role);
   const units = await api('/api/v1/units');
   state.units = units.units;
   fillPeriods();
@@ -825,6 +828,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   });
   document.getElementById('team-chart-metric').addEventListener('change', () => route());
   document.getElementById('explain-vs').addEventListener('change', () => route());
+  document.getElementById('import-form').addEventListener('submit', (event) => submitImport(event).catch(showError));
   window.addEventListener('hashchange', route);
   window.addEventListener('resize', () => state.charts.forEach((c) => c.resize()));
   loadSession();

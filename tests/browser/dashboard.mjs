@@ -2,8 +2,8 @@
 // "cairn serve" on a free loopback port, and drives Debian's chromium
 // through playwright-core (never a downloaded browser): the GM's overview
 // with its four key results and charts, the English switch, the drill-down
-// from a team's sales to its orders, a CSV export, the explain and linkage
-// pages, and a team lead limited to its own team. Screenshots go to the artifacts folder.
+// from a team's sales to its orders, a CSV export, the explain, linkage
+// and import pages, and a team lead limited to its own team. Screenshots go to the artifacts folder.
 //
 // Usage: node dashboard.mjs CAIRN_BINARY ARTIFACTS_DIR
 // Exit 0 passed, 1 failed, 77 skipped (chromium or node_modules missing).
@@ -292,6 +292,33 @@ try {
   await page.click('#lang-switch');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
 
+  // Import: a good orders file is stored, a bad one gets its validation
+  // report with the error's line, column and value.
+  await page.click('#nav a[data-view=import]');
+  await ready('#/import');
+  const header = 'order_id,order_date,customer_id,employee_id,amount,status,product\n';
+  const upload = async (text) => {
+    await page.setInputFiles('#import-form input[name=file]',
+      { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(header + text) });
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('#import-report .card');
+    return page.getAttribute('#import-status', 'data-state');
+  };
+  const good = await upload('X90001,2026-11-02,C000001,E00002,1200.50,completed,P1\n');
+  check(good === 'done', 'a good orders file is imported: ' + good);
+  const goodRows = await page.$$eval('#import-report tbody tr', (r) => r.map((x) => [...x.cells].map((c) => c.textContent)));
+  check(goodRows.length === 1 && goodRows[0][0] === 'orders.csv' && goodRows[0][3] === '1',
+    'the report counts one inserted order: ' + JSON.stringify(goodRows));
+  await page.screenshot({ path: path.join(artifacts, 'import-done.png'), fullPage: true });
+  const bad = await upload('X90002,2026-11-02,C000001,E00002,1200.50,completed,P1\nX90003,2026-11-03,C000002,E00002,abc,completed,P1\n');
+  check(bad === 'failed', 'a file with a bad amount fails: ' + bad);
+  const errorRows = await page.$$eval('#import-errors tbody tr', (r) => r.map((x) => [...x.cells].map((c) => c.textContent)));
+  check(errorRows.length === 1, 'the report lists one error: ' + errorRows.length);
+  check(errorRows.length === 1 && errorRows[0].slice(0, 4).join('|') === 'orders.csv|3|amount|abc',
+    'the error names its source, line, column and value: ' + JSON.stringify(errorRows));
+  check(errorRows.length === 1 && /金额/.test(errorRows[0][4]), 'the error message is in Chinese');
+  await page.screenshot({ path: path.join(artifacts, 'import-failed.png'), fullPage: true });
+
   // The team lead gets only its own team.
   await page.click('#logout');
   await page.waitForSelector('#login-view:not([hidden])');
@@ -316,6 +343,7 @@ try {
   check(await page.$$eval('.group canvas', (c) => c.length) === 4, 'the rep sees its four result groups');
   check(await page.isHidden('#nav a[data-view=teams]'), 'the rep has no team view');
   check(await page.isHidden('#unit-picker'), 'the rep has no unit picker');
+  check(await page.isHidden('#nav a[data-view=import]'), 'the rep has no import page');
   const colleague = await page.request.get(base + '/api/v1/employees/E00003');
   check(colleague.status() === 403, 'a colleague is refused with 403: ' + colleague.status());
   await page.screenshot({ path: path.join(artifacts, 'rep-overview.png'), fullPage: true });
