@@ -16,7 +16,11 @@ char *xstrndup(const char *s, size_t n);
 
 /* Grows *array (of *alloc elements of elem_size) to hold at least need. */
 void xgrow(void **array, size_t *alloc, size_t need, size_t elem_size);
-#define XGROW(array, alloc, need) xgrow((void **)&(array), &(alloc), (need), sizeof(*(array)))
+/* The inline check skips the call when *array is already large enough.
+ * It evaluates alloc and need twice, so neither may have side effects. */
+#define XGROW(array, alloc, need)                                                                 \
+    ((size_t)(need) <= (alloc) ? (void)0                                                          \
+                               : xgrow((void **)&(array), &(alloc), (need), sizeof(*(array))))
 
 /* Reports a broken internal invariant and aborts; never for bad input. */
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
