@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "import/cmd_options.h"
 #include "import/import.h"
 #include "import/progress.h"
 #include "store/entities.h"
@@ -94,15 +95,10 @@ static void print_report(json_t *report, int status, bool dry_run)
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
-        {"kind", required_argument, NULL, 'k'},
+        SOURCE_LONG_OPTIONS,
         {"skip-bad-rows", no_argument, NULL, 's'},
         {"rejects", required_argument, NULL, 'r'},
         {"dry-run", no_argument, NULL, 'n'},
-        {"format", required_argument, NULL, 'f'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"sheet", required_argument, NULL, 'S'},
-        {"map", required_argument, NULL, 'm'},
-        {"date-order", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
     struct import_options opts = {0};
@@ -115,12 +111,12 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        rc = source_option_take(cli, c, optarg, &opts, &json);
+        if (rc == EXIT_USAGE)
+            return rc;
+        if (rc == SOURCE_OPTION_TAKEN)
+            continue;
         switch (c) {
-        case 'k':
-            if (!entity_by_name(optarg))
-                return cli_usage_error(cli, _("unknown kind '%s': use an entity name such as orders or employees"), optarg);
-            opts.kind = optarg;
-            break;
         case 's':
             opts.skip_bad_rows = true;
             break;
@@ -130,33 +126,14 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         case 'n':
             opts.dry_run = true;
             break;
-        case 'f':
-            if (strcmp(optarg, "json") && strcmp(optarg, "text"))
-                return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
-            json = !strcmp(optarg, "json");
-            break;
-        case 'e':
-            if (source_encoding_parse(optarg, &opts.source.encoding))
-                return cli_usage_error(cli, _("unknown encoding '%s': use auto, utf-8, gb18030 or utf-16"), optarg);
-            break;
-        case 'S':
-            opts.source.sheet = optarg;
-            break;
-        case 'm':
-            opts.map_path = optarg;
-            break;
-        case 'd':
-            if (date_order_parse(optarg, &opts.date_order))
-                return cli_usage_error(cli, _("unknown date order '%s': use ymd, dmy or mdy"), optarg);
-            break;
         default:
             /* Every option is long: name it as typed ("--format"), not by
              * the letter of the option table that getopt puts in optopt. */
             return cli_bad_option(cli, 0, argv[optind - 1]);
         }
     }
-    if (opts.map_path && (opts.kind || opts.source.sheet))
-        return cli_usage_error(cli, "%s", _("--kind and --sheet do not apply with --map: the mapping names each target's entity and each source's sheet"));
+    if (source_options_check(cli, &opts))
+        return EXIT_USAGE;
     if (optind >= argc)
         return cli_usage_error(cli, "%s", _("give at least one file or folder to import"));
     if (opts.skip_bad_rows && opts.rejects_path &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "import/cmd_options.h"
 #include "import/import.h"
 #include "store/entities.h"
 #include "util/i18n.h"
@@ -99,12 +100,7 @@ static void print_reconcile(json_t *report)
 int cmd_reconcile(struct cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
-        {"kind", required_argument, NULL, 'k'},
-        {"format", required_argument, NULL, 'f'},
-        {"encoding", required_argument, NULL, 'e'},
-        {"sheet", required_argument, NULL, 'S'},
-        {"map", required_argument, NULL, 'm'},
-        {"date-order", required_argument, NULL, 'd'},
+        SOURCE_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     struct import_options opts = {0};
@@ -116,39 +112,16 @@ int cmd_reconcile(struct cli *cli, int argc, char **argv)
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-            if (!entity_by_name(optarg))
-                return cli_usage_error(cli, _("unknown kind '%s': use an entity name such as orders or employees"), optarg);
-            opts.kind = optarg;
-            break;
-        case 'f':
-            if (strcmp(optarg, "json") && strcmp(optarg, "text"))
-                return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
-            json = !strcmp(optarg, "json");
-            break;
-        case 'e':
-            if (source_encoding_parse(optarg, &opts.source.encoding))
-                return cli_usage_error(cli, _("unknown encoding '%s': use auto, utf-8, gb18030 or utf-16"), optarg);
-            break;
-        case 'S':
-            opts.source.sheet = optarg;
-            break;
-        case 'm':
-            opts.map_path = optarg;
-            break;
-        case 'd':
-            if (date_order_parse(optarg, &opts.date_order))
-                return cli_usage_error(cli, _("unknown date order '%s': use ymd, dmy or mdy"), optarg);
-            break;
-        default:
-            /* Every option is long: name it as typed ("--format"), not by
-             * the letter of the option table that getopt puts in optopt. */
+        rc = source_option_take(cli, c, optarg, &opts, &json);
+        if (rc == EXIT_USAGE)
+            return rc;
+        /* Every option is long: name it as typed ("--format"), not by the
+         * letter of the option table that getopt puts in optopt. */
+        if (rc != SOURCE_OPTION_TAKEN)
             return cli_bad_option(cli, 0, argv[optind - 1]);
-        }
     }
-    if (opts.map_path && (opts.kind || opts.source.sheet))
-        return cli_usage_error(cli, "%s", _("--kind and --sheet do not apply with --map: the mapping names each target's entity and each source's sheet"));
+    if (source_options_check(cli, &opts))
+        return EXIT_USAGE;
     if (optind >= argc)
         return cli_usage_error(cli, "%s", _("give at least one file or folder to compare"));
 
