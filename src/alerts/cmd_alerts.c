@@ -16,26 +16,8 @@
 #include "alerts/record.h"
 #include "cli/commands.h"
 #include "metrics/metrics.h"
-#include "store/events.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
-
-/* Today in the company time zone; DATE_NONE with a message printed. */
-static cdate company_today(struct db *db)
-{
-    struct strbuf err = STRBUF_INIT;
-    struct tz *tz = company_tz_open(db, &err);
-    cdate today = DATE_NONE;
-
-    if (tz) {
-        today = tz_today(tz);
-        tz_close(tz);
-    } else {
-        cli_error("%s", err.buf);
-    }
-    sb_release(&err);
-    return today;
-}
 
 /* The number of stored prediction models; 0 when none (or no table). */
 static int64_t models_stored(struct db *db)
@@ -99,7 +81,7 @@ static cdate as_of_date(struct db *db, const struct alerts_options *o)
     cdate d;
 
     if (!o->as_of_text)
-        return company_today(db);
+        return cli_company_today(db);
     if (date_parse(o->as_of_text, &d))
         return DATE_NONE;
     return d;

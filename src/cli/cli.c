@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "store/events.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -53,6 +54,22 @@ struct db *cli_open_db(const struct cli *cli, int flags)
     }
     sb_release(&err);
     return db;
+}
+
+cdate cli_company_today(struct db *db)
+{
+    struct strbuf err = STRBUF_INIT;
+    struct tz *tz = company_tz_open(db, &err);
+    cdate today = DATE_NONE;
+
+    if (tz) {
+        today = tz_today(tz);
+        tz_close(tz);
+    } else {
+        cli_error("%s", err.buf);
+    }
+    sb_release(&err);
+    return today;
 }
 
 void cli_print_json(json_t *value)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "db/db.h"
+#include "util/date.h"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -48,6 +49,10 @@ int cli_bad_option(const struct cli *cli, int optopt_char, const char *arg);
 /* Opens the database named by the context; prints the error and returns
  * NULL on failure. */
 struct db *cli_open_db(const struct cli *cli, int flags);
+
+/* Returns today in the company time zone, or DATE_NONE after printing
+ * why the zone could not be read. */
+cdate cli_company_today(struct db *db);
 
 /* Writes a JSON value to stdout followed by a newline, with reals at 15
  * significant digits so that money prints exactly. Steals the reference. */

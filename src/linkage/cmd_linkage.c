@@ -11,7 +11,6 @@
 #include "cli/commands.h"
 #include "linkage/linkage.h"
 #include "metrics/metrics.h"
-#include "store/events.h"
 #include "util/i18n.h"
 
 static const char *translate(const char *msgid, void *ctx)
@@ -103,7 +102,6 @@ int cmd_linkage(struct cli *cli, int argc, char **argv)
     struct linkage_result result = {0};
     struct period period;
     struct db *db;
-    struct tz *tz;
     cdate as_of = DATE_NONE;
     bool json = false;
     int c, rc, view;
@@ -154,15 +152,9 @@ int cmd_linkage(struct cli *cli, int argc, char **argv)
     db = cli_open_db(cli, DB_OPEN_EXISTING);
     if (!db)
         return EXIT_FAILED;
-    if (!as_of_text) {
-        tz = company_tz_open(db, &err);
-        if (!tz) {
-            cli_error("%s", err.buf);
-            rc = EXIT_FAILED;
-            goto out;
-        }
-        as_of = tz_today(tz);
-        tz_close(tz);
+    if (!as_of_text && (as_of = cli_company_today(db)) == DATE_NONE) {
+        rc = EXIT_FAILED;
+        goto out;
     }
     rc = linkage_compute(db, (enum linkage_view)view, scope, &period, as_of, &result, &err);
     if (rc) {

@@ -13,7 +13,6 @@
 
 #include "cli/commands.h"
 #include "metrics/metrics.h"
-#include "store/events.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -229,23 +228,6 @@ static void print_csv(const struct scorecard *sc, const bool *selected)
     }
 }
 
-/* Today in the company time zone; DATE_NONE with a message printed. */
-static cdate company_today(struct db *db)
-{
-    struct strbuf err = STRBUF_INIT;
-    struct tz *tz = company_tz_open(db, &err);
-    cdate today = DATE_NONE;
-
-    if (tz) {
-        today = tz_today(tz);
-        tz_close(tz);
-    } else {
-        cli_error("%s", err.buf);
-    }
-    sb_release(&err);
-    return today;
-}
-
 int cmd_kpi(struct cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -319,7 +301,7 @@ int cmd_kpi(struct cli *cli, int argc, char **argv)
     db = cli_open_db(cli, DB_OPEN_EXISTING);
     if (!db)
         return EXIT_FAILED;
-    if (!as_of_text && (as_of = company_today(db)) == DATE_NONE) {
+    if (!as_of_text && (as_of = cli_company_today(db)) == DATE_NONE) {
         db_close(db);
         return EXIT_FAILED;
     }
