@@ -13,8 +13,8 @@
  *   setting changes; keys that contain an event date use the given value;
  * - batch_id is the import batch that last wrote the row, for undo;
  * - references are declared DEFERRABLE INITIALLY DEFERRED, so that one
- *   import transaction can load the files in any order; the importer
- *   checks them itself first to report the line of a bad reference.
+ *   import transaction can load the files in any order. The importer
+ *   checks them itself first, to report the line of a bad reference.
  */
 #include <stdio.h>
 
