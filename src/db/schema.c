@@ -352,6 +352,13 @@ static const char *const migrations[] = {
     "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
     "CREATE TRIGGER alerts_delete_generation AFTER DELETE ON alerts BEGIN"
     "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;",
+
+    /* Version 12: mapping files saved from the import page (name, the
+     * JSON text, who saved it and when, UTC ISO 8601), and whether an
+     * import job only checks its data (dry run) instead of storing it. */
+    "CREATE TABLE mappings ("
+    "  name TEXT PRIMARY KEY, text TEXT NOT NULL, login TEXT NOT NULL, saved TEXT NOT NULL);"
+    "ALTER TABLE import_jobs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
