@@ -1,11 +1,16 @@
 /*
- * "cairn model score attrition": the stored attrition model applied to
- * every employee employed on the as-of day (the latest day of the data
- * unless --as-of is given), highest risk first, each with up to three
- * factors in plain words. A factor is a feature whose term raises this
- * employee's log-odds above the average employee's by more than 0.05,
- * named largest first. The words follow --lang in every format, because
- * they are written for people, not for programs.
+ * The current attrition risk (risk_attrition, models/risk.h) and the
+ * command "cairn model score attrition" that prints it. The stored
+ * attrition model is applied to every employee employed on the as-of day
+ * (the latest day of the data unless --as-of is given). The list comes
+ * highest risk first, each with up to three factors in plain words. A factor is a
+ * feature whose term raises this employee's log-odds above the average
+ * employee's by more than 0.05, named largest first. The words are in
+ * the language of _() at the call (--lang for the command) in every
+ * format, because they are written for people, not for programs.
+ *
+ * The unit of a risk is employees.unit_id, the employee's current unit,
+ * which is also the unit the access scope (src/auth/scope.c) uses.
  */
 #include <getopt.h>
 #include <math.h>
@@ -18,18 +23,12 @@
 #include "cli/commands.h"
 #include "models/attrition.h"
 #include "models/cmd_model.h"
+#include "models/risk.h"
 #include "util/csv.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-#define MAX_FACTORS 3
 #define FACTOR_MIN_TERM 0.05
-
-struct scored_employee {
-    size_t row;
-    double probability;
-    json_t *factors;   /* array of strings */
-};
 
 /* Reads the stored model; returns 0, 1 when none is stored, -1 on error. */
 static int load_model(struct db *db, struct logistic_model *m, struct strbuf *err)
@@ -129,13 +128,15 @@ static char *factor_text(enum attrition_feature f, const double *x)
     return sb.len ? sb_detach(&sb) : (sb_release(&sb), NULL);
 }
 
-static json_t *factors_of(const struct logistic_model *m, const double *x, double *term)
+/* Fills r's factors: the features whose terms raise the log-odds most,
+ * skipping those that do not read as a reason. */
+static void add_factors(const struct logistic_model *m, const double *x, double *term,
+                        struct risk *r)
 {
-    json_t *out = json_array();
     bool used[ATTR_COUNT] = {false};
 
     (void)logistic_score(m, x, term);
-    for (int k = 0; k < MAX_FACTORS; k++) {
+    while (r->nfactors < RISK_MAX_FACTORS) {
         int top = -1;
 
         for (int f = 0; f < ATTR_COUNT; f++)
@@ -147,70 +148,111 @@ static json_t *factors_of(const struct logistic_model *m, const double *x, doubl
 
         char *text = factor_text((enum attrition_feature)top, x);
 
-        if (text) {
-            json_array_append_new(out, json_string(text));
-            free(text);
-        } else {
-            k--;   /* not a reason in words: look at the next feature */
-        }
+        if (text)
+            r->factors[r->nfactors++] = text;
     }
-    return out;
 }
 
-/* Highest probability first; ties in row order, which is employee id
- * order because the rows of one cut-off follow the sorted employees. */
-static int compare_scored(const void *a, const void *b)
+/* Highest probability first; ties by employee id. */
+static int compare_risks(const void *a, const void *b)
 {
-    const struct scored_employee *x = a, *y = b;
+    const struct risk *x = a, *y = b;
 
     if (x->probability != y->probability)
         return x->probability > y->probability ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
+    return strcmp(x->subject, y->subject);
 }
 
-static void print_scores(const char *format, const struct hr_data *hr,
-                         const struct attrition_rows *rows, const struct scored_employee *s,
-                         size_t n)
+int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err)
+{
+    struct logistic_model model = {0};
+    struct attrition_rows rows;
+    struct hr_data hr;
+    double term[ATTR_COUNT];
+    int found, rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    out->as_of = DATE_NONE;
+    found = load_model(db, &model, err);
+    if (found != 0)
+        return found;
+    attrition_rows_init(&rows);
+    memset(&hr, 0, sizeof(hr));
+    if (hr_data_load(db, &hr, err) < 0)
+        goto out;
+    if (as_of == DATE_NONE)
+        as_of = hr.last_day;
+    if (as_of == DATE_NONE || attrition_add_cutoff(db, &hr, as_of, &rows, err) < 0) {
+        if (!err->len)
+            sb_add(err, _("the database has no employees to model"));
+        goto out;
+    }
+
+    out->as_of = as_of;
+    out->v = xcalloc(rows.d.n + 1, sizeof(*out->v));
+    for (size_t i = 0; i < rows.d.n; i++) {
+        const struct hr_employee *e = &hr.e[rows.employee[i]];
+        const double *x = &rows.d.x[i * ATTR_COUNT];
+        struct risk *r = &out->v[out->n++];
+
+        r->subject = xstrdup(e->id);
+        r->unit = e->unit ? xstrdup(e->unit) : NULL;
+        r->probability = platt_apply(1.0, 0.0, logistic_score(&model, x, NULL));
+        add_factors(&model, x, term, r);
+    }
+    qsort(out->v, out->n, sizeof(*out->v), compare_risks);
+    rc = 0;
+
+out:
+    logistic_model_free(&model);
+    attrition_rows_free(&rows);
+    hr_data_free(&hr);
+    return rc;
+}
+
+static void print_scores(const char *format, const struct risk_list *list)
 {
     json_t *arr = json_array();
 
-    for (size_t i = 0; i < n; i++) {
-        const struct hr_employee *e = &hr->e[rows->employee[s[i].row]];
+    for (size_t i = 0; i < list->n; i++) {
+        const struct risk *r = &list->v[i];
         struct strbuf scope = STRBUF_INIT, joined = STRBUF_INIT;
-        size_t k;
-        json_t *f;
+        json_t *factors = json_array();
 
-        if (e->unit)
-            sb_addf(&scope, "unit:%s", e->unit);
+        if (r->unit)
+            sb_addf(&scope, "unit:%s", r->unit);
         else
             sb_add(&scope, "company");
-        json_array_foreach(s[i].factors, k, f) {
+        for (size_t k = 0; k < r->nfactors; k++) {
             if (k)
                 sb_add(&joined, "; ");
-            sb_add(&joined, json_string_value(f));
+            sb_add(&joined, r->factors[k]);
+            json_array_append_new(factors, json_string(r->factors[k]));
         }
         if (!strcmp(format, "json")) {
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:O}", "subject", e->id,
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:o}", "subject", r->subject,
                                                  "scope", scope.buf, "probability",
-                                                 s[i].probability, "factors", s[i].factors));
+                                                 r->probability, "factors", factors));
+            factors = NULL;
         } else if (!strcmp(format, "csv")) {
             struct strbuf line = STRBUF_INIT;
 
             if (i == 0)
                 fputs("subject,scope,probability,factors\n", stdout);
-            csv_write_field(&line, e->id, ',');
+            csv_write_field(&line, r->subject, ',');
             sb_addch(&line, ',');
             csv_write_field(&line, scope.buf, ',');
-            sb_addf(&line, ",%.6f,", s[i].probability);
+            sb_addf(&line, ",%.6f,", r->probability);
             csv_write_field(&line, joined.len ? joined.buf : "", ',');
             puts(line.buf);
             sb_release(&line);
         } else {
             if (i == 0)
                 printf("%-10s %-14s %6s  %s\n", _("employee"), _("scope"), _("risk"), _("factors"));
-            printf("%-10s %-14s %5.1f%%  %s\n", e->id, scope.buf, s[i].probability * 100,
+            printf("%-10s %-14s %5.1f%%  %s\n", r->subject, scope.buf, r->probability * 100,
                    joined.len ? joined.buf : "");
         }
+        json_decref(factors);
         sb_release(&scope);
         sb_release(&joined);
     }
@@ -227,15 +269,11 @@ int model_score_attrition(struct cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
-    struct logistic_model model = {0};
-    struct attrition_rows rows;
-    struct scored_employee *scored = NULL;
-    struct hr_data hr;
+    struct risk_list list = {0};
     struct strbuf err = STRBUF_INIT;
     struct db *db;
     cdate as_of = DATE_NONE;
     const char *format = "table";
-    double term[ATTR_COUNT];
     int c, found, rc = EXIT_FAILED;
 
     /* Checks. */
@@ -260,13 +298,10 @@ int model_score_attrition(struct cli *cli, int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind + 1]);
 
-    /* The model and the employees on the as-of day. */
     db = cli_open_db(cli, DB_OPEN_EXISTING);
     if (!db)
         return EXIT_FAILED;
-    attrition_rows_init(&rows);
-    memset(&hr, 0, sizeof(hr));
-    found = load_model(db, &model, &err);
+    found = risk_attrition(db, as_of, &list, &err);
     if (found != 0) {
         if (found > 0)
             sb_add(&err, _("no attrition model is stored; run 'cairn model train attrition' "
@@ -274,37 +309,11 @@ int model_score_attrition(struct cli *cli, int argc, char **argv)
         cli_error("%s", err.buf);
         goto out;
     }
-    if (hr_data_load(db, &hr, &err) < 0) {
-        cli_error("%s", err.buf);
-        goto out;
-    }
-    if (as_of == DATE_NONE)
-        as_of = hr.last_day;
-    if (as_of == DATE_NONE || attrition_add_cutoff(db, &hr, as_of, &rows, &err) < 0) {
-        cli_error("%s", err.len ? err.buf : _("the database has no employees to model"));
-        goto out;
-    }
-
-    /* Scores, highest first. */
-    scored = xcalloc(rows.d.n + 1, sizeof(*scored));
-    for (size_t i = 0; i < rows.d.n; i++) {
-        const double *x = &rows.d.x[i * ATTR_COUNT];
-
-        scored[i].row = i;
-        scored[i].probability = platt_apply(1.0, 0.0, logistic_score(&model, x, NULL));
-        scored[i].factors = factors_of(&model, x, term);
-    }
-    qsort(scored, rows.d.n, sizeof(*scored), compare_scored);
-    print_scores(format, &hr, &rows, scored, rows.d.n);
-    for (size_t i = 0; i < rows.d.n; i++)
-        json_decref(scored[i].factors);
+    print_scores(format, &list);
     rc = EXIT_OK;
 
 out:
-    free(scored);
-    logistic_model_free(&model);
-    attrition_rows_free(&rows);
-    hr_data_free(&hr);
+    risk_list_free(&list);
     db_close(db);
     sb_release(&err);
     return rc;
