@@ -143,9 +143,17 @@ double bgnbd_conditional_expectation(const struct bgnbd_fit *m, const struct bgn
     double head = (m->a + m->b + x - 1.0) / (m->a - 1.0);
     double body = 1.0 - pow((m->alpha + c->T) / (m->alpha + c->T + t), rx) *
                             hyp2f1(rx, m->b + x, m->a + m->b + x - 1.0, z);
-    double alive = 1.0;
 
-    if (x > 0)
-        alive += m->a / (m->b + x - 1.0) * pow((m->alpha + c->T) / (m->alpha + c->t_x), rx);
-    return head * body / alive;
+    return head * body * bgnbd_p_alive(m, c);
+}
+
+/* Returns P(alive | x, t_x, T) as Fader, Hardie and Lee give it in
+ * "Computing P(alive) using the BG/NBD model": 1 without repeat
+ * purchases, since the model lets a customer drop out only after one. */
+double bgnbd_p_alive(const struct bgnbd_fit *m, const struct bgnbd_customer *c)
+{
+    if (c->x <= 0)
+        return 1.0;
+    return 1.0 / (1.0 + m->a / (m->b + c->x - 1.0) *
+                            pow((m->alpha + c->T) / (m->alpha + c->t_x), m->r + c->x));
 }

@@ -314,11 +314,8 @@ static int model_eval(struct cli *cli, int argc, char **argv)
         free_list(req.data.drop);
         if (optind < argc && !strcmp(argv[optind], "attrition"))
             return model_eval_attrition(cli, argc, argv);
-        if (optind < argc && !strcmp(argv[optind], "churn")) {
-            cli_error(_("model eval %s on the database is not available yet; use model eval "
-                        "--csv FILE --label COLUMN"), argv[optind]);
-            return EXIT_FAILED;
-        }
+        if (optind < argc && !strcmp(argv[optind], "churn"))
+            return model_eval_churn(cli, argc, argv);
         return cli_usage_error(cli, _("model eval needs attrition, churn or --csv FILE"));
     }
     if (optind < argc)
@@ -344,10 +341,16 @@ int cmd_model(struct cli *cli, int argc, char **argv)
     if (!strcmp(sub, "bgnbd"))
         return model_bgnbd(cli, argc - 1, argv + 1);
     if (!strcmp(sub, "train") || !strcmp(sub, "score")) {
+        bool train = !strcmp(sub, "train");
+
         if (argc > 2 && !strcmp(argv[2], "attrition"))
-            return !strcmp(sub, "train") ? model_train_attrition(cli, argc - 1, argv + 1)
-                                         : model_score_attrition(cli, argc - 1, argv + 1);
-        cli_error(_("model %s is available for attrition only"), sub);
+            return train ? model_train_attrition(cli, argc - 1, argv + 1)
+                         : model_score_attrition(cli, argc - 1, argv + 1);
+        if (argc > 2 && !strcmp(argv[2], "churn"))
+            return train ? model_train_churn(cli, argc - 1, argv + 1)
+                         : model_score_risk(cli, argc - 1, argv + 1, "churn", risk_churn,
+                                            _("customer"));
+        cli_error(_("model %s is available for attrition and churn only"), sub);
         return EXIT_FAILED;
     }
     return cli_usage_error(cli, _("unknown subcommand '%s': use eval, bgnbd, train or score"), sub);

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "models/models.h"
+#include "models/risk.h"
 
 /* "cairn model bgnbd": argv[0] is "bgnbd". */
 int model_bgnbd(struct cli *cli, int argc, char **argv);
@@ -17,6 +18,27 @@ int model_bgnbd(struct cli *cli, int argc, char **argv);
 int model_eval_attrition(struct cli *cli, int argc, char **argv);
 int model_train_attrition(struct cli *cli, int argc, char **argv);
 int model_score_attrition(struct cli *cli, int argc, char **argv);
+
+/* The options of "model eval|train MODEL": --as-of (DATE_NONE when not
+ * given) and --format text|json; the only argument left must be model.
+ * Returns -1 on success, else the exit status. */
+struct model_request {
+    cdate as_of;
+    const char *format;
+};
+int model_parse_request(struct cli *cli, int argc, char **argv, const char *model,
+                        struct model_request *req);
+
+/* The churn model on the database, likewise with argv[1] "churn". */
+int model_eval_churn(struct cli *cli, int argc, char **argv);
+int model_train_churn(struct cli *cli, int argc, char **argv);
+
+/* "cairn model score MODEL [--as-of D] [--format table|json|csv]": prints
+ * the list score gives, with subject_heading over the subject column of
+ * the table. argv[0] is "score". */
+typedef int (*risk_fn)(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err);
+int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, risk_fn score,
+                     const char *subject_heading);
 
 /* The index of the learner with the best PR-AUC (ties: the first). */
 int best_learner(const struct learner_result *res);

@@ -242,3 +242,27 @@ int logistic_fit_score(const struct dataset *d, const size_t *train, size_t ntra
     logistic_model_free(&model);
     return 0;
 }
+
+size_t logistic_rising_terms(const struct logistic_model *model, const double *x, double min_term,
+                             size_t *order)
+{
+    double *term = xcalloc(model->p + 1, sizeof(double));
+    size_t n = 0;
+
+    (void)logistic_score(model, x, term);
+    for (size_t j = 0; j < model->p; j++) {
+        size_t k;
+
+        if (!(term[j] > min_term))
+            continue;
+        k = n++;
+        /* Insertion by falling term; equal terms keep feature order. */
+        while (k > 0 && term[order[k - 1]] < term[j]) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = j;
+    }
+    free(term);
+    return n;
+}

@@ -130,6 +130,11 @@ int logistic_fit(const struct dataset *d, const size_t *train, size_t ntrain,
  * and, when contribution is not NULL, each feature's term of it. */
 double logistic_score(const struct logistic_model *model, const double *x, double *contribution);
 void logistic_model_free(struct logistic_model *model);
+/* Writes to order the features whose term of the log-odds of x exceeds
+ * min_term (those that raise x above the average row), largest first;
+ * returns how many. order has room for model->p entries. */
+size_t logistic_rising_terms(const struct logistic_model *model, const double *x, double min_term,
+                             size_t *order);
 
 /* The cross-validated evaluation of one learner. */
 struct learner_result {
@@ -174,5 +179,8 @@ int bgnbd_fit(const struct bgnbd_customer *c, size_t n, struct bgnbd_fit *m, str
  * history c. */
 double bgnbd_conditional_expectation(const struct bgnbd_fit *m, const struct bgnbd_customer *c,
                                      double t);
+/* The probability that a customer with history c is still alive (buys
+ * again at some time) at T. */
+double bgnbd_p_alive(const struct bgnbd_fit *m, const struct bgnbd_customer *c);
 
 #endif

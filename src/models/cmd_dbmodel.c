@@ -1,0 +1,167 @@
+/*
+ * What the commands of the models on the database share: the options of
+ * "model eval|train attrition|churn", and "model score attrition|churn",
+ * which prints a risk list of models/risk.h as a table, JSON or CSV.
+ * The command line has no caller and so
+ * no access scope: it prints every subject, each with its scope
+ * ("unit:ID", or "company" without a unit). The factor words follow
+ * --lang in every format, because they are written for people, not for
+ * programs.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "models/cmd_model.h"
+#include "util/csv.h"
+#include "util/i18n.h"
+
+int model_parse_request(struct cli *cli, int argc, char **argv, const char *model,
+                        struct model_request *req)
+{
+    static const struct option options[] = {
+        {"as-of", required_argument, NULL, 'a'},
+        {"format", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    req->as_of = DATE_NONE;
+    req->format = "text";
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c == 'a') {
+            if (date_parse(optarg, &req->as_of) < 0)
+                return cli_usage_error(cli, _("invalid --as-of '%s': use a date as YYYY-MM-DD"),
+                                       optarg);
+        } else if (c == 'f') {
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
+                return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
+            req->format = optarg;
+        } else {
+            return cli_bad_option(cli, optopt, argv[optind - 1]);
+        }
+    }
+    if (optind >= argc || strcmp(argv[optind], model) != 0)
+        return cli_usage_error(cli, _("name the model: %s"), model);
+    if (optind + 1 < argc)
+        return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind + 1]);
+    return -1;
+}
+
+static void print_scores(const char *format, const struct risk_list *list,
+                         const char *subject_heading)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < list->n; i++) {
+        const struct risk *r = &list->v[i];
+        struct strbuf scope = STRBUF_INIT, joined = STRBUF_INIT;
+        json_t *factors = json_array();
+
+        if (r->unit)
+            sb_addf(&scope, "unit:%s", r->unit);
+        else
+            sb_add(&scope, "company");
+        for (size_t k = 0; k < r->nfactors; k++) {
+            if (k)
+                sb_add(&joined, "; ");
+            sb_add(&joined, r->factors[k]);
+            json_array_append_new(factors, json_string(r->factors[k]));
+        }
+        if (!strcmp(format, "json")) {
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:o}", "subject", r->subject,
+                                                 "scope", scope.buf, "probability",
+                                                 r->probability, "factors", factors));
+            factors = NULL;
+        } else if (!strcmp(format, "csv")) {
+            struct strbuf line = STRBUF_INIT;
+
+            if (i == 0)
+                fputs("subject,scope,probability,factors\n", stdout);
+            csv_write_field(&line, r->subject, ',');
+            sb_addch(&line, ',');
+            csv_write_field(&line, scope.buf, ',');
+            sb_addf(&line, ",%.6f,", r->probability);
+            csv_write_field(&line, joined.len ? joined.buf : "", ',');
+            puts(line.buf);
+            sb_release(&line);
+        } else {
+            if (i == 0)
+                printf("%-10s %-14s %6s  %s\n", subject_heading, _("scope"), _("risk"),
+                       _("factors"));
+            printf("%-10s %-14s %5.1f%%  %s\n", r->subject, scope.buf, r->probability * 100,
+                   joined.len ? joined.buf : "");
+        }
+        json_decref(factors);
+        sb_release(&scope);
+        sb_release(&joined);
+    }
+    if (!strcmp(format, "json"))
+        cli_print_json(arr);
+    else
+        json_decref(arr);
+}
+
+int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, risk_fn score,
+                     const char *subject_heading)
+{
+    static const struct option options[] = {
+        {"as-of", required_argument, NULL, 'a'},
+        {"format", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    struct risk_list list = {0};
+    struct strbuf err = STRBUF_INIT;
+    struct db *db;
+    cdate as_of = DATE_NONE;
+    const char *format = "table";
+    int c, found, rc = EXIT_FAILED;
+
+    /* Checks. */
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c == 'a') {
+            if (date_parse(optarg, &as_of) < 0)
+                return cli_usage_error(cli, _("invalid --as-of '%s': use a date as YYYY-MM-DD"),
+                                       optarg);
+        } else if (c == 'f') {
+            if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
+                return cli_usage_error(cli, _("unknown format '%s': use table, json or csv"),
+                                       optarg);
+            format = optarg;
+        } else {
+            return cli_bad_option(cli, optopt, argv[optind - 1]);
+        }
+    }
+    if (optind >= argc || strcmp(argv[optind], model) != 0)
+        return cli_usage_error(cli, _("name the model: %s"), model);
+    if (optind + 1 < argc)
+        return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind + 1]);
+
+    db = cli_open_db(cli, DB_OPEN_EXISTING);
+    if (!db)
+        return EXIT_FAILED;
+    found = score(db, as_of, &list, &err);
+    if (found != 0) {
+        if (found > 0)
+            sb_addf(&err, _("no %s model is stored; run 'cairn model train %s' first"), model,
+                    model);
+        cli_error("%s", err.buf);
+        goto out;
+    }
+    print_scores(format, &list, subject_heading);
+    rc = EXIT_OK;
+
+out:
+    risk_list_free(&list);
+    db_close(db);
+    sb_release(&err);
+    return rc;
+}

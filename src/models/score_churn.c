@@ -1,0 +1,167 @@
+/*
+ * The current churn risk (risk_churn, models/risk.h): the stored churn
+ * model applied to every customer with a purchase in the 365 days up to
+ * the as-of day, highest risk first. A factor is a feature whose term
+ * raises the customer's log-odds above the average customer's by more
+ * than 0.05, named largest first, up to three. The unit of a risk is the
+ * unit on the as-of day of the customer's owner on that day.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/org.h"
+#include "models/churn.h"
+#include "models/risk.h"
+#include "models/stored.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+#define FACTOR_MIN_TERM 0.05
+
+/* The plain words for feature f of row r, or NULL when its value does not
+ * read as a reason for churn. */
+static char *factor_text(enum churn_feature f, const struct churn_rows *rows, size_t r)
+{
+    const double *x = &rows->d.x[r * CHURN_COUNT];
+    struct strbuf sb = STRBUF_INIT;
+
+    switch (f) {
+    case CHURN_RECENCY:
+    case CHURN_MEAN_GAP:
+        if (!isnan(x[CHURN_MEAN_GAP]) && x[CHURN_RECENCY] > x[CHURN_MEAN_GAP])
+            sb_addf(&sb, _("no purchase in %d days, before that one every %d days on average"),
+                    (int)x[CHURN_RECENCY], (int)lround(x[CHURN_MEAN_GAP]));
+        else if (f == CHURN_RECENCY)
+            sb_addf(&sb, _("no purchase in %d days"), (int)x[CHURN_RECENCY]);
+        break;
+    case CHURN_FREQUENCY:
+        sb_addf(&sb, _("purchases on %d days of the last 365"), (int)x[f]);
+        break;
+    case CHURN_VALUE:
+        sb_addf(&sb, _("sales of the last 365 days: %.0f yuan"), x[f]);
+        break;
+    case CHURN_VALUE_CHANGE:
+        if (x[f] < -0.005)
+            sb_addf(&sb, _("sales of the last 365 days down %d%% on the 365 days before"),
+                    (int)lround(-x[f] * 100));
+        break;
+    case CHURN_REFUND_SHARE:
+        if (x[f] > 0.005)
+            sb_addf(&sb, _("%d%% of the last 365 days' purchases refunded"),
+                    (int)lround(x[f] * 100));
+        break;
+    case CHURN_CSAT_CHANGE:
+        if (x[f] < 0)
+            sb_addf(&sb, _("satisfaction fell from %.1f to %.1f"), x[CHURN_CSAT] - x[f],
+                    x[CHURN_CSAT]);
+        break;
+    case CHURN_CSAT:
+        if (!isnan(x[f]))
+            sb_addf(&sb, _("satisfaction is %.1f"), x[f]);
+        break;
+    case CHURN_HANDOVER:
+        if (x[f] > 0)
+            sb_addf(&sb, _("owner changed %d days ago"), (int)rows->handover_days[r]);
+        break;
+    case CHURN_P_ALIVE:
+        if (!isnan(x[f]))
+            sb_addf(&sb, _("%d%% likely to buy again by its purchase pattern"),
+                    (int)lround(x[f] * 100));
+        break;
+    case CHURN_EXPECTED_90:
+        if (!isnan(x[f]))
+            sb_addf(&sb, _("%.1f purchases expected in the next 90 days"), x[f]);
+        break;
+    case CHURN_COUNT:
+        break;
+    }
+    return sb.len ? sb_detach(&sb) : (sb_release(&sb), NULL);
+}
+
+/* Fills r's factors from row i; a text already given (recency and the
+ * mean gap share theirs) is not repeated. */
+static void add_factors(const struct logistic_model *m, const struct churn_rows *rows, size_t i,
+                        struct risk *r)
+{
+    size_t order[CHURN_COUNT], n = logistic_rising_terms(m, &rows->d.x[i * CHURN_COUNT],
+                                                         FACTOR_MIN_TERM, order);
+
+    for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++) {
+        char *text = factor_text((enum churn_feature)order[k], rows, i);
+        bool repeated = false;
+
+        for (size_t j = 0; text && j < r->nfactors; j++)
+            repeated = repeated || strcmp(r->factors[j], text) == 0;
+        if (text && !repeated)
+            r->factors[r->nfactors++] = text;
+        else
+            free(text);
+    }
+}
+
+static int compare_risks(const void *a, const void *b)
+{
+    const struct risk *x = a, *y = b;
+
+    if (x->probability != y->probability)
+        return x->probability > y->probability ? -1 : 1;
+    return strcmp(x->subject, y->subject);
+}
+
+/* The unit on day of employee id, or NULL. */
+static char *unit_of(const struct org *org, const char *id, cdate day)
+{
+    int e = id ? org_employee_rank(org, id) : -1, u = e >= 0 ? org_unit_at(org, e, day) : -1;
+
+    return u >= 0 ? xstrdup(org->units[u].id) : NULL;
+}
+
+int risk_churn(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err)
+{
+    struct logistic_model model;
+    struct churn_rows rows;
+    struct churn_data cd;
+    struct org org;
+    int found, rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    out->as_of = DATE_NONE;
+    churn_rows_init(&rows);
+    found = stored_logistic_load(db, "churn", rows.d.feature_names, CHURN_COUNT, &model, err);
+    if (found != 0) {
+        churn_rows_free(&rows);
+        return found;
+    }
+    memset(&org, 0, sizeof(org));
+    if (churn_data_load(db, &cd, err) < 0 || org_load(db, &org, err) < 0)
+        goto out;
+    if (as_of == DATE_NONE)
+        as_of = cd.last_day;
+    if (as_of == DATE_NONE) {
+        sb_add(err, _("the database has no customer purchases to model"));
+        goto out;
+    }
+
+    churn_add_cutoff(&cd, as_of, &rows);
+    out->as_of = as_of;
+    out->v = xcalloc(rows.d.n + 1, sizeof(*out->v));
+    for (size_t i = 0; i < rows.d.n; i++) {
+        struct risk *r = &out->v[out->n++];
+
+        r->subject = xstrdup(cd.c[rows.customer[i]].id);
+        r->unit = unit_of(&org, churn_owner_on(&cd, rows.customer[i], as_of), as_of);
+        r->probability = platt_apply(1.0, 0.0,
+                                     logistic_score(&model, &rows.d.x[i * CHURN_COUNT], NULL));
+        add_factors(&model, &rows, i, r);
+    }
+    qsort(out->v, out->n, sizeof(*out->v), compare_risks);
+    rc = 0;
+
+out:
+    churn_data_free(&cd);
+    org_free(&org);
+    logistic_model_free(&model);
+    churn_rows_free(&rows);
+    return rc;
+}
