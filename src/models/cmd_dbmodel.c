@@ -1,7 +1,7 @@
 /*
  * What the commands of the models on the database share: the options of
- * "model eval|train attrition|churn", and "model score attrition|churn",
- * which prints a risk list of models/risk.h as a table, JSON or CSV.
+ * "model eval|train|score", and "model score attrition|churn", which
+ * prints a risk list of models/risk.h as a table, JSON or CSV.
  * The command line has no caller and so
  * no access scope: it prints every subject, each with its scope
  * ("unit:ID", or "company" without a unit). The factor words follow
@@ -9,6 +9,7 @@
  * programs.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,10 @@
 #include "util/csv.h"
 #include "util/i18n.h"
 
-int model_parse_request(struct cli *cli, int argc, char **argv, const char *model,
-                        struct model_request *req)
+/* The options of both: score takes --format table|json|csv, the others
+ * text|json. */
+static int parse_options(struct cli *cli, int argc, char **argv, const char *model, bool score,
+                         struct model_request *req)
 {
     static const struct option options[] = {
         {"as-of", required_argument, NULL, 'a'},
@@ -31,7 +34,7 @@ int model_parse_request(struct cli *cli, int argc, char **argv, const char *mode
     int c;
 
     req->as_of = DATE_NONE;
-    req->format = "text";
+    req->format = score ? "table" : "text";
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -39,6 +42,11 @@ int model_parse_request(struct cli *cli, int argc, char **argv, const char *mode
             if (date_parse(optarg, &req->as_of) < 0)
                 return cli_usage_error(cli, _("invalid --as-of '%s': use a date as YYYY-MM-DD"),
                                        optarg);
+        } else if (c == 'f' && score) {
+            if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
+                return cli_usage_error(cli, _("unknown format '%s': use table, json or csv"),
+                                       optarg);
+            req->format = optarg;
         } else if (c == 'f') {
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
                 return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
@@ -52,6 +60,18 @@ int model_parse_request(struct cli *cli, int argc, char **argv, const char *mode
     if (optind + 1 < argc)
         return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind + 1]);
     return -1;
+}
+
+int model_parse_request(struct cli *cli, int argc, char **argv, const char *model,
+                        struct model_request *req)
+{
+    return parse_options(cli, argc, argv, model, false, req);
+}
+
+int model_parse_score_request(struct cli *cli, int argc, char **argv, const char *model,
+                              struct model_request *req)
+{
+    return parse_options(cli, argc, argv, model, true, req);
 }
 
 static void print_scores(const char *format, const struct risk_list *list,
@@ -111,44 +131,19 @@ static void print_scores(const char *format, const struct risk_list *list,
 int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, risk_fn score,
                      const char *subject_heading)
 {
-    static const struct option options[] = {
-        {"as-of", required_argument, NULL, 'a'},
-        {"format", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
-    };
+    struct model_request req;
     struct risk_list list = {0};
     struct strbuf err = STRBUF_INIT;
     struct db *db;
-    cdate as_of = DATE_NONE;
-    const char *format = "table";
-    int c, found, rc = EXIT_FAILED;
+    int found, rc = model_parse_score_request(cli, argc, argv, model, &req);
 
-    /* Checks. */
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (c == 'a') {
-            if (date_parse(optarg, &as_of) < 0)
-                return cli_usage_error(cli, _("invalid --as-of '%s': use a date as YYYY-MM-DD"),
-                                       optarg);
-        } else if (c == 'f') {
-            if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
-                return cli_usage_error(cli, _("unknown format '%s': use table, json or csv"),
-                                       optarg);
-            format = optarg;
-        } else {
-            return cli_bad_option(cli, optopt, argv[optind - 1]);
-        }
-    }
-    if (optind >= argc || strcmp(argv[optind], model) != 0)
-        return cli_usage_error(cli, _("name the model: %s"), model);
-    if (optind + 1 < argc)
-        return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind + 1]);
-
+    if (rc >= 0)
+        return rc;
+    rc = EXIT_FAILED;
     db = cli_open_db(cli, DB_OPEN_EXISTING);
     if (!db)
         return EXIT_FAILED;
-    found = score(db, as_of, &list, &err);
+    found = score(db, req.as_of, &list, &err);
     if (found != 0) {
         if (found > 0)
             sb_addf(&err, _("no %s model is stored; run 'cairn model train %s' first"), model,
@@ -156,7 +151,7 @@ int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, 
         cli_error("%s", err.buf);
         goto out;
     }
-    print_scores(format, &list, subject_heading);
+    print_scores(req.format, &list, subject_heading);
     rc = EXIT_OK;
 
 out:

@@ -350,7 +350,10 @@ int cmd_model(struct cli *cli, int argc, char **argv)
             return train ? model_train_churn(cli, argc - 1, argv + 1)
                          : model_score_risk(cli, argc - 1, argv + 1, "churn", risk_churn,
                                             _("customer"));
-        cli_error(_("model %s is available for attrition and churn only"), sub);
+        if (argc > 2 && !strcmp(argv[2], "forecast"))
+            return train ? model_train_forecast(cli, argc - 1, argv + 1)
+                         : model_score_forecast(cli, argc - 1, argv + 1);
+        cli_error(_("model %s is available for attrition, churn and forecast only"), sub);
         return EXIT_FAILED;
     }
     return cli_usage_error(cli, _("unknown subcommand '%s': use eval, bgnbd, train or score"), sub);

@@ -28,6 +28,10 @@ struct model_request {
 };
 int model_parse_request(struct cli *cli, int argc, char **argv, const char *model,
                         struct model_request *req);
+/* The same for "model score MODEL": --format table|json|csv, default
+ * table. */
+int model_parse_score_request(struct cli *cli, int argc, char **argv, const char *model,
+                              struct model_request *req);
 
 /* The churn model on the database, likewise with argv[1] "churn". */
 int model_eval_churn(struct cli *cli, int argc, char **argv);
@@ -39,6 +43,11 @@ int model_train_churn(struct cli *cli, int argc, char **argv);
 typedef int (*risk_fn)(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err);
 int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, risk_fn score,
                      const char *subject_heading);
+
+/* The sales forecast: argv[0] is "train" or "score", argv[1]
+ * "forecast". */
+int model_train_forecast(struct cli *cli, int argc, char **argv);
+int model_score_forecast(struct cli *cli, int argc, char **argv);
 
 /* The index of the learner with the best PR-AUC (ties: the first). */
 int best_learner(const struct learner_result *res);

@@ -75,38 +75,72 @@ static json_t *doubles_json(const double *v, size_t n)
     return arr;
 }
 
-int stored_logistic_save(struct db *db, const char *name, const struct logistic_model *m,
-                         char *const *names, cdate as_of, const json_t *evaluation,
-                         struct strbuf *err)
+int stored_model_save(struct db *db, const char *name, const char *learner, cdate as_of,
+                      const json_t *params, const json_t *evaluation, struct strbuf *err)
 {
-    json_t *features = json_array(), *params;
     struct db_stmt *st;
     char day[DATE_BUFSIZE], *params_text, *eval_text;
     int rc = -1;
 
-    for (size_t j = 0; j < m->p; j++)
-        json_array_append_new(features, json_string(names[j]));
-    params = json_pack("{s:o, s:o, s:o, s:o, s:o}", "features", features,
-                       "median", doubles_json(m->median, m->p), "mean", doubles_json(m->mean, m->p),
-                       "sd", doubles_json(m->sd, m->p), "beta", doubles_json(m->beta, m->p + 1));
     params_text = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(17));
     eval_text = evaluation ? json_dumps(evaluation, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     date_format(as_of, day);
 
     st = db_prepare(db,
                     "INSERT OR REPLACE INTO models (name, learner, as_of, trained_at, params, evaluation)"
-                    " VALUES (?, 'logistic_regression', ?, datetime('now'), ?, ?)", err);
+                    " VALUES (?, ?, ?, datetime('now'), ?, ?)", err);
     if (st) {
         db_bind_text(st, 1, name);
-        db_bind_text(st, 2, day);
-        db_bind_text(st, 3, params_text);
-        db_bind_text(st, 4, eval_text);
+        db_bind_text(st, 2, learner);
+        db_bind_text(st, 3, day);
+        db_bind_text(st, 4, params_text);
+        db_bind_text(st, 5, eval_text);
         rc = db_step(st, err) == DB_DONE ? 0 : -1;
         db_finalize(st);
     }
-    json_decref(params);
     free(params_text);
     free(eval_text);
+    return rc;
+}
+
+int stored_model_params(struct db *db, const char *name, json_t **params, struct strbuf *err)
+{
+    struct db_stmt *st = db_prepare(db, "SELECT params FROM models WHERE name = ?", err);
+    int step;
+
+    *params = NULL;
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, name);
+    step = db_step(st, err);
+    if (step == DB_ROW)
+        *params = json_loads(db_column_text(st, 0), 0, NULL);
+    db_finalize(st);
+    if (step == DB_ROW && !*params)
+        stored_model_mismatch(name, err);
+    return step == DB_ROW ? (*params ? 0 : -1) : step == DB_DONE ? 1 : -1;
+}
+
+void stored_model_mismatch(const char *name, struct strbuf *err)
+{
+    sb_addf(err, _("the stored %s model does not match this version of cairn; train it "
+                   "again with 'cairn model train %s'"), name, name);
+}
+
+int stored_logistic_save(struct db *db, const char *name, const struct logistic_model *m,
+                         char *const *names, cdate as_of, const json_t *evaluation,
+                         struct strbuf *err)
+{
+    json_t *features = json_array(), *params;
+    int rc;
+
+    for (size_t j = 0; j < m->p; j++)
+        json_array_append_new(features, json_string(names[j]));
+    params = json_pack("{s:o, s:o, s:o, s:o, s:o}", "features", features,
+                       "median", doubles_json(m->median, m->p), "mean", doubles_json(m->mean, m->p),
+                       "sd", doubles_json(m->sd, m->p), "beta", doubles_json(m->beta, m->p + 1));
+    rc = stored_model_save(db, name, "logistic_regression", as_of, params, evaluation, err);
+    json_decref(params);
     return rc;
 }
 
@@ -130,21 +164,14 @@ static bool numbers_of(const json_t *params, const char *key, size_t n, double *
 int stored_logistic_load(struct db *db, const char *name, char *const *names, size_t p,
                          struct logistic_model *m, struct strbuf *err)
 {
-    struct db_stmt *st = db_prepare(db, "SELECT params FROM models WHERE name = ?", err);
-    json_t *params = NULL, *features;
+    json_t *params, *features;
     bool ok;
-    int step, rc = -1;
+    int rc;
 
     memset(m, 0, sizeof(*m));
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, name);
-    step = db_step(st, err);
-    if (step != DB_ROW) {
-        rc = step == DB_DONE ? 1 : -1;
-        goto out;
-    }
-    params = json_loads(db_column_text(st, 0), 0, NULL);
+    rc = stored_model_params(db, name, &params, err);
+    if (rc != 0)
+        return rc;
     features = json_object_get(params, "features");
     ok = json_array_size(features) == p;
     for (size_t j = 0; ok && j < p; j++)
@@ -157,16 +184,12 @@ int stored_logistic_load(struct db *db, const char *name, char *const *names, si
     m->beta = xcalloc(p + 1, sizeof(double));
     ok = ok && numbers_of(params, "median", p, m->median) && numbers_of(params, "mean", p, m->mean) &&
          numbers_of(params, "sd", p, m->sd) && numbers_of(params, "beta", p + 1, m->beta);
+    rc = 0;
     if (!ok) {
         logistic_model_free(m);
-        sb_addf(err, _("the stored %s model does not match this version of cairn; train it "
-                       "again with 'cairn model train %s'"), name, name);
-        goto out;
+        stored_model_mismatch(name, err);
+        rc = -1;
     }
-    rc = 0;
-
-out:
     json_decref(params);
-    db_finalize(st);
     return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * What the models on the database share: the time-split evaluation
- * (earlier cut-offs train, one later cut-off tests) and the logistic
- * regressions kept in the models table under a name.
+ * (earlier cut-offs train, one later cut-off tests) and the models kept
+ * in the models table under a name, the logistic regressions among them.
  */
 #ifndef CAIRN_STORED_H
 #define CAIRN_STORED_H
@@ -26,6 +26,20 @@ int split_evaluate(const struct dataset *d, size_t test_from, struct learner_res
 json_t *split_evaluation_json(const char *model, const struct dataset *d,
                               const struct learner_result *res, int best, size_t test_from,
                               cdate as_of, int horizon);
+
+/* Stores params as the model name fitted by learner on the data up to
+ * as_of, with its evaluation (NULL: none), replacing the stored one.
+ * Returns 0, or -1 with a message in err. */
+int stored_model_save(struct db *db, const char *name, const char *learner, cdate as_of,
+                      const json_t *params, const json_t *evaluation, struct strbuf *err);
+
+/* Loads the params of the model name into *params (the caller owns it).
+ * Returns 0, 1 when none is stored, or -1 with a message in err. */
+int stored_model_params(struct db *db, const char *name, json_t **params, struct strbuf *err);
+
+/* Adds to err that the stored model name does not fit this version and
+ * how to train it again. */
+void stored_model_mismatch(const char *name, struct strbuf *err);
 
 /* Stores m, fitted on the features named names[0..m->p), as the model
  * name with its evaluation (NULL: none), replacing the stored one.
