@@ -13,7 +13,6 @@
  * model to the employees employed on a day and names each one's main
  * factors in plain words.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,54 +23,15 @@
 #include "cli/commands.h"
 #include "models/attrition.h"
 #include "models/cmd_model.h"
+#include "models/stored.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
 #define TRAINING_CUTOFFS 24
 #define CUTOFF_STEP 30
 
-struct attrition_request {
-    cdate as_of;            /* DATE_NONE: the latest day of the data */
-    const char *format;
-};
-
-/* Parses --as-of and --format of eval and train; the only argument left
- * must be "attrition". Returns -1 on success, else the exit status. */
-static int parse_request(struct cli *cli, int argc, char **argv, struct attrition_request *req)
-{
-    static const struct option options[] = {
-        {"as-of", required_argument, NULL, 'a'},
-        {"format", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-
-    req->as_of = DATE_NONE;
-    req->format = "text";
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (c == 'a') {
-            if (date_parse(optarg, &req->as_of) < 0)
-                return cli_usage_error(cli, _("invalid --as-of '%s': use a date as YYYY-MM-DD"),
-                                       optarg);
-        } else if (c == 'f') {
-            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
-                return cli_usage_error(cli, _("unknown format '%s': use text or json"), optarg);
-            req->format = optarg;
-        } else {
-            return cli_bad_option(cli, optopt, argv[optind - 1]);
-        }
-    }
-    if (optind >= argc || strcmp(argv[optind], "attrition") != 0)
-        return cli_usage_error(cli, _("name the model: attrition"));
-    if (optind + 1 < argc)
-        return cli_usage_error(cli, _("unexpected argument '%s'"), argv[optind + 1]);
-    return -1;
-}
-
 /* Loads the HR data and settles the as-of day. */
-static int open_data(struct cli *cli, struct attrition_request *req, struct db **db,
+static int open_data(struct cli *cli, struct model_request *req, struct db **db,
                      struct hr_data *hr)
 {
     struct strbuf err = STRBUF_INIT;
@@ -106,15 +66,6 @@ static int add_training_cutoffs(struct db *db, const struct hr_data *hr, cdate d
     return 0;
 }
 
-static size_t count_positives(const struct attrition_rows *rows, size_t from, size_t to)
-{
-    size_t n = 0;
-
-    for (size_t i = from; i < to; i++)
-        n += (size_t)rows->d.y[i];
-    return n;
-}
-
 /*
  * Evaluates both learners at as_of: trained on the cut-offs before
  * as_of - 90, tested on as_of - 90. Fills rows (training rows first, the
@@ -126,8 +77,7 @@ static int evaluate(struct db *db, const struct hr_data *hr, cdate as_of,
                     size_t *test_from, struct strbuf *err)
 {
     cdate test_cutoff = as_of - ATTRITION_HORIZON;
-    size_t ntrain, ntest, train_pos, test_pos, *train, *test;
-    int rc = -1;
+    size_t ntrain, ntest, train_pos, test_pos;
 
     if (add_training_cutoffs(db, hr, test_cutoff, rows, err) < 0)
         return -1;
@@ -136,64 +86,27 @@ static int evaluate(struct db *db, const struct hr_data *hr, cdate as_of,
         return -1;
     ntrain = *test_from;
     ntest = rows->d.n - ntrain;
-    train_pos = count_positives(rows, 0, ntrain);
-    test_pos = count_positives(rows, ntrain, rows->d.n);
+    train_pos = dataset_positives(&rows->d, 0, ntrain);
+    test_pos = dataset_positives(&rows->d, ntrain, rows->d.n);
     if (train_pos == 0 || train_pos == ntrain || test_pos == 0 || test_pos == ntest) {
         sb_addf(err, _("too few leavers to evaluate: %zu of %zu training rows and %zu of %zu "
                        "test rows left within 90 days; both sets need leavers and stayers"),
                 train_pos, ntrain, test_pos, ntest);
         return -1;
     }
-
-    train = xcalloc(ntrain, sizeof(size_t));
-    test = xcalloc(ntest, sizeof(size_t));
-    for (size_t i = 0; i < ntrain; i++)
-        train[i] = i;
-    for (size_t i = 0; i < ntest; i++)
-        test[i] = ntrain + i;
-    if (holdout_run(&rows->d, train, ntrain, test, ntest, 1, res, err) == 0) {
-        *best = best_learner(res);
-        rc = 0;
-    }
-    free(train);
-    free(test);
-    return rc;
-}
-
-/* The evaluation JSON restricted to the test rows' counts. */
-static json_t *evaluation_at(const struct attrition_rows *rows, const struct learner_result *res,
-                             int best, size_t test_from, cdate as_of)
-{
-    struct dataset test_view = rows->d;
-    char day[DATE_BUFSIZE];
-    json_t *root;
-
-    test_view.n = rows->d.n - test_from;
-    root = evaluation_json("attrition", &test_view, res, 1, best,
-                           count_positives(rows, test_from, rows->d.n));
-    json_object_del(root, "folds");
-    json_object_del(root, "dropped");
-    json_object_del(root, "rows_without_label");
-    date_format(as_of, day);
-    json_object_set_new(root, "as_of", json_string(day));
-    date_format(as_of - ATTRITION_HORIZON, day);
-    json_object_set_new(root, "cutoff", json_string(day));
-    json_object_set_new(root, "training_rows", json_integer((json_int_t)test_from));
-    json_object_set_new(root, "training_positives",
-                        json_integer((json_int_t)count_positives(rows, 0, test_from)));
-    return root;
+    return split_evaluate(&rows->d, *test_from, res, best, err);
 }
 
 int model_eval_attrition(struct cli *cli, int argc, char **argv)
 {
-    struct attrition_request req;
+    struct model_request req;
     struct attrition_rows rows;
     struct learner_result res[LEARNER_COUNT];
     struct hr_data hr;
     struct strbuf err = STRBUF_INIT;
     struct db *db;
     size_t test_from;
-    int best, rc = parse_request(cli, argc, argv, &req);
+    int best, rc = model_parse_request(cli, argc, argv, "attrition", &req);
 
     if (rc >= 0)
         return rc;
@@ -206,14 +119,15 @@ int model_eval_attrition(struct cli *cli, int argc, char **argv)
         goto out;
     }
     if (!strcmp(req.format, "json")) {
-        cli_print_json(evaluation_at(&rows, res, best, test_from, req.as_of));
+        cli_print_json(split_evaluation_json("attrition", &rows.d, res, best, test_from, req.as_of,
+                                             ATTRITION_HORIZON));
     } else {
         struct dataset test_view = rows.d;
 
         test_view.n = rows.d.n - test_from;
         printf(_("Attrition: trained on %zu rows of earlier cut-offs, tested on the %zu "
                  "employees of the cut-off\n"), test_from, test_view.n);
-        evaluation_print(&test_view, res, 1, best, count_positives(&rows, test_from, rows.d.n));
+        evaluation_print(&test_view, res, 1, best, dataset_positives(&rows.d, test_from, rows.d.n));
     }
     for (int l = 0; l < LEARNER_COUNT; l++)
         learner_result_free(&res[l]);
@@ -227,52 +141,9 @@ out:
     return rc;
 }
 
-static json_t *doubles_json(const double *v, size_t n)
-{
-    json_t *arr = json_array();
-
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_real(v[i]));
-    return arr;
-}
-
-/* Stores the model as JSON in the models table, replacing the last one. */
-static int store_model(struct db *db, const struct logistic_model *m, cdate as_of,
-                       json_t *evaluation, struct strbuf *err)
-{
-    json_t *names = json_array(), *params;
-    struct db_stmt *st;
-    char day[DATE_BUFSIZE], *params_text, *eval_text;
-    int rc = -1;
-
-    for (int f = 0; f < ATTR_COUNT; f++)
-        json_array_append_new(names, json_string(attrition_feature_name((enum attrition_feature)f)));
-    params = json_pack("{s:o, s:o, s:o, s:o, s:o}", "features", names,
-                       "median", doubles_json(m->median, m->p), "mean", doubles_json(m->mean, m->p),
-                       "sd", doubles_json(m->sd, m->p), "beta", doubles_json(m->beta, m->p + 1));
-    params_text = json_dumps(params, JSON_COMPACT | JSON_REAL_PRECISION(17));
-    eval_text = evaluation ? json_dumps(evaluation, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    date_format(as_of, day);
-
-    st = db_prepare(db,
-                    "INSERT OR REPLACE INTO models (name, learner, as_of, trained_at, params, evaluation)"
-                    " VALUES ('attrition', 'logistic_regression', ?, datetime('now'), ?, ?)", err);
-    if (st) {
-        db_bind_text(st, 1, day);
-        db_bind_text(st, 2, params_text);
-        db_bind_text(st, 3, eval_text);
-        rc = db_step(st, err) == DB_DONE ? 0 : -1;
-        db_finalize(st);
-    }
-    json_decref(params);
-    free(params_text);
-    free(eval_text);
-    return rc;
-}
-
 int model_train_attrition(struct cli *cli, int argc, char **argv)
 {
-    struct attrition_request req;
+    struct model_request req;
     struct attrition_rows rows, eval_rows;
     struct learner_result res[LEARNER_COUNT];
     struct logistic_model model;
@@ -281,7 +152,7 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
     struct db *db;
     json_t *evaluation = NULL, *out;
     size_t *all, test_from, positives;
-    int best, rc = parse_request(cli, argc, argv, &req);
+    int best, rc = model_parse_request(cli, argc, argv, "attrition", &req);
 
     if (rc >= 0)
         return rc;
@@ -296,7 +167,7 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
         cli_error("%s", err.buf);
         goto out;
     }
-    positives = count_positives(&rows, 0, rows.d.n);
+    positives = dataset_positives(&rows.d, 0, rows.d.n);
     if (positives == 0 || positives == rows.d.n) {
         cli_error(_("too few leavers to train: %zu of %zu rows left within 90 days"), positives,
                   rows.d.n);
@@ -314,11 +185,13 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
 
     /* Its evaluation, when the data has enough leavers for one. */
     if (evaluate(db, &hr, req.as_of, &eval_rows, res, &best, &test_from, &eval_err) == 0) {
-        evaluation = evaluation_at(&eval_rows, res, best, test_from, req.as_of);
+        evaluation = split_evaluation_json("attrition", &eval_rows.d, res, best, test_from,
+                                           req.as_of, ATTRITION_HORIZON);
         for (int l = 0; l < LEARNER_COUNT; l++)
             learner_result_free(&res[l]);
     }
-    if (store_model(db, &model, req.as_of, evaluation, &err) < 0) {
+    if (stored_logistic_save(db, "attrition", &model, rows.d.feature_names, req.as_of,
+                             evaluation, &err) < 0) {
         cli_error("%s", err.buf);
         logistic_model_free(&model);
         goto out;

@@ -1,7 +1,9 @@
 /*
- * Freeing the lists of models/risk.h. The scores themselves are computed
- * next to each model: score_attrition.c for attrition.
+ * Building, sorting and freeing the lists of models/risk.h. The scores
+ * themselves are computed next to each model: score_attrition.c for
+ * attrition, score_churn.c for churn.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,4 +20,31 @@ void risk_list_free(struct risk_list *l)
     free(l->v);
     l->v = NULL;
     l->n = 0;
+}
+
+void risk_add_factor(struct risk *r, char *text)
+{
+    bool repeated = false;
+
+    for (size_t k = 0; text && k < r->nfactors; k++)
+        repeated = repeated || strcmp(r->factors[k], text) == 0;
+    if (text && !repeated && r->nfactors < RISK_MAX_FACTORS)
+        r->factors[r->nfactors++] = text;
+    else
+        free(text);
+}
+
+static int compare_risks(const void *a, const void *b)
+{
+    const struct risk *x = a, *y = b;
+
+    if (x->probability != y->probability)
+        return x->probability > y->probability ? -1 : 1;
+    return strcmp(x->subject, y->subject);
+}
+
+void risk_list_sort(struct risk_list *l)
+{
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof(*l->v), compare_risks);
 }

@@ -40,6 +40,12 @@ struct risk_list {
 
 void risk_list_free(struct risk_list *l);
 
+/* For the functions below: adds text (allocated; NULL for none) to r's
+ * factors, or frees it when r has RISK_MAX_FACTORS or the same text. */
+void risk_add_factor(struct risk *r, char *text);
+/* Puts l in the order above. */
+void risk_list_sort(struct risk_list *l);
+
 /* Every employee employed on as_of. */
 int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err);
 

@@ -12,66 +12,19 @@
  * The unit of a risk is employees.unit_id, the employee's current unit,
  * which is also the unit the access scope (src/auth/scope.c) uses.
  */
-#include <getopt.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "cli/commands.h"
 #include "models/attrition.h"
 #include "models/cmd_model.h"
 #include "models/risk.h"
-#include "util/csv.h"
+#include "models/stored.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
 #define FACTOR_MIN_TERM 0.05
-
-/* Reads the stored model; returns 0, 1 when none is stored, -1 on error. */
-static int load_model(struct db *db, struct logistic_model *m, struct strbuf *err)
-{
-    struct db_stmt *st = db_prepare(db, "SELECT params FROM models WHERE name = 'attrition'", err);
-    json_t *params = NULL, *names;
-    int step, rc = -1;
-
-    if (!st)
-        return -1;
-    step = db_step(st, err);
-    if (step == DB_DONE) {
-        rc = 1;
-        goto out;
-    }
-    if (step == DB_ERROR)
-        goto out;
-    params = json_loads(db_column_text(st, 0), 0, NULL);
-    names = json_object_get(params, "features");
-    if (!params || json_array_size(names) != ATTR_COUNT) {
-        sb_add(err, _("the stored attrition model does not match this version of cairn; "
-                      "train it again with 'cairn model train attrition'"));
-        goto out;
-    }
-    m->p = ATTR_COUNT;
-    m->median = xcalloc(ATTR_COUNT, sizeof(double));
-    m->mean = xcalloc(ATTR_COUNT, sizeof(double));
-    m->sd = xcalloc(ATTR_COUNT, sizeof(double));
-    m->beta = xcalloc(ATTR_COUNT + 1, sizeof(double));
-    for (size_t j = 0; j < ATTR_COUNT; j++) {
-        m->median[j] = json_number_value(json_array_get(json_object_get(params, "median"), j));
-        m->mean[j] = json_number_value(json_array_get(json_object_get(params, "mean"), j));
-        m->sd[j] = json_number_value(json_array_get(json_object_get(params, "sd"), j));
-    }
-    for (size_t j = 0; j <= ATTR_COUNT; j++)
-        m->beta[j] = json_number_value(json_array_get(json_object_get(params, "beta"), j));
-    rc = 0;
-
-out:
-    json_decref(params);
-    db_finalize(st);
-    return rc;
-}
 
 /* The plain words for feature f of row x, or NULL when its value does not
  * read as a reason (such as a rise in sales). */
@@ -130,53 +83,29 @@ static char *factor_text(enum attrition_feature f, const double *x)
 
 /* Fills r's factors: the features whose terms raise the log-odds most,
  * skipping those that do not read as a reason. */
-static void add_factors(const struct logistic_model *m, const double *x, double *term,
-                        struct risk *r)
+static void add_factors(const struct logistic_model *m, const double *x, struct risk *r)
 {
-    bool used[ATTR_COUNT] = {false};
+    size_t order[ATTR_COUNT], n = logistic_rising_terms(m, x, FACTOR_MIN_TERM, order);
 
-    (void)logistic_score(m, x, term);
-    while (r->nfactors < RISK_MAX_FACTORS) {
-        int top = -1;
-
-        for (int f = 0; f < ATTR_COUNT; f++)
-            if (!used[f] && term[f] > FACTOR_MIN_TERM && (top < 0 || term[f] > term[top]))
-                top = f;
-        if (top < 0)
-            break;
-        used[top] = true;
-
-        char *text = factor_text((enum attrition_feature)top, x);
-
-        if (text)
-            r->factors[r->nfactors++] = text;
-    }
-}
-
-/* Highest probability first; ties by employee id. */
-static int compare_risks(const void *a, const void *b)
-{
-    const struct risk *x = a, *y = b;
-
-    if (x->probability != y->probability)
-        return x->probability > y->probability ? -1 : 1;
-    return strcmp(x->subject, y->subject);
+    for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++)
+        risk_add_factor(r, factor_text((enum attrition_feature)order[k], x));
 }
 
 int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err)
 {
-    struct logistic_model model = {0};
+    struct logistic_model model;
     struct attrition_rows rows;
     struct hr_data hr;
-    double term[ATTR_COUNT];
     int found, rc = -1;
 
     memset(out, 0, sizeof(*out));
     out->as_of = DATE_NONE;
-    found = load_model(db, &model, err);
-    if (found != 0)
-        return found;
     attrition_rows_init(&rows);
+    found = stored_logistic_load(db, "attrition", rows.d.feature_names, ATTR_COUNT, &model, err);
+    if (found != 0) {
+        attrition_rows_free(&rows);
+        return found;
+    }
     memset(&hr, 0, sizeof(hr));
     if (hr_data_load(db, &hr, err) < 0)
         goto out;
@@ -198,9 +127,9 @@ int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct str
         r->subject = xstrdup(e->id);
         r->unit = e->unit ? xstrdup(e->unit) : NULL;
         r->probability = platt_apply(1.0, 0.0, logistic_score(&model, x, NULL));
-        add_factors(&model, x, term, r);
+        add_factors(&model, x, r);
     }
-    qsort(out->v, out->n, sizeof(*out->v), compare_risks);
+    risk_list_sort(out);
     rc = 0;
 
 out:

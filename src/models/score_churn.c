@@ -79,34 +79,16 @@ static char *factor_text(enum churn_feature f, const struct churn_rows *rows, si
     return sb.len ? sb_detach(&sb) : (sb_release(&sb), NULL);
 }
 
-/* Fills r's factors from row i; a text already given (recency and the
- * mean gap share theirs) is not repeated. */
+/* Fills r's factors from row i. */
 static void add_factors(const struct logistic_model *m, const struct churn_rows *rows, size_t i,
                         struct risk *r)
 {
     size_t order[CHURN_COUNT], n = logistic_rising_terms(m, &rows->d.x[i * CHURN_COUNT],
                                                          FACTOR_MIN_TERM, order);
 
-    for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++) {
-        char *text = factor_text((enum churn_feature)order[k], rows, i);
-        bool repeated = false;
-
-        for (size_t j = 0; text && j < r->nfactors; j++)
-            repeated = repeated || strcmp(r->factors[j], text) == 0;
-        if (text && !repeated)
-            r->factors[r->nfactors++] = text;
-        else
-            free(text);
-    }
-}
-
-static int compare_risks(const void *a, const void *b)
-{
-    const struct risk *x = a, *y = b;
-
-    if (x->probability != y->probability)
-        return x->probability > y->probability ? -1 : 1;
-    return strcmp(x->subject, y->subject);
+    /* Recency and the mean gap share a text, given once. */
+    for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++)
+        risk_add_factor(r, factor_text((enum churn_feature)order[k], rows, i));
 }
 
 /* The unit on day of employee id, or NULL. */
@@ -155,7 +137,7 @@ int risk_churn(struct db *db, cdate as_of, struct risk_list *out, struct strbuf 
                                      logistic_score(&model, &rows.d.x[i * CHURN_COUNT], NULL));
         add_factors(&model, &rows, i, r);
     }
-    qsort(out->v, out->n, sizeof(*out->v), compare_risks);
+    risk_list_sort(out);
     rc = 0;
 
 out:
