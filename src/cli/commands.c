@@ -193,6 +193,9 @@ const struct command commands[] = {
         "       cairn model eval attrition [--as-of DATE] [--format text|json]\n"
         "       cairn model train attrition [--as-of DATE] [--format text|json]\n"
         "       cairn model score attrition [--as-of DATE] [--format table|json|csv]\n"
+        "       cairn model eval churn [--as-of DATE] [--format text|json]\n"
+        "       cairn model train churn [--as-of DATE] [--format text|json]\n"
+        "       cairn model score churn [--as-of DATE] [--format table|json|csv]\n"
         "\n"
         "eval --csv cross-validates a logistic regression and gradient-boosted\n"
         "trees (XGBoost) on any flat table (CSV in UTF-8, GBK or UTF-16, XLSX,\n"
@@ -227,7 +230,13 @@ const struct command commands[] = {
         "(DATE defaults to the last day of the data), trained on earlier\n"
         "cut-offs only. train fits it on the history and stores it in the\n"
         "database. score lists every employee employed on DATE, highest risk\n"
-        "first, with the main factors in words.\n")},
+        "first, with the main factors in words.\n"
+        "\n"
+        "The churn model predicts which customers buy nothing within 90 days,\n"
+        "from recency, frequency and value of their purchases, refunds, customer\n"
+        "satisfaction, owner hand-overs and the BG/NBD chance of still buying.\n"
+        "eval, train and score work as for attrition; score lists every customer\n"
+        "with a purchase in the 365 days up to DATE, in the unit of its owner.\n")},
     {"reconcile", cmd_reconcile, N_("Compare source files with the database"),
      N_("Usage: cairn reconcile PATH... [--kind ENTITY] [--encoding NAME] [--sheet NAME]\n"
         "                       [--map FILE] [--date-order ORDER] [--format text|json]\n"
