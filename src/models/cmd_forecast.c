@@ -26,14 +26,6 @@ static void print_yuan(struct strbuf *sb, int64_t fen)
             llabs((long long)fen) % 100);
 }
 
-/* Money in JSON: yuan, an integer when whole, as `cairn kpi` prints it. */
-static json_t *yuan_json(int64_t fen)
-{
-    if (fen % 100 == 0)
-        return json_integer((json_int_t)(fen / 100));
-    return json_real((double)fen / 100.0);
-}
-
 int model_train_forecast(struct cli *cli, int argc, char **argv)
 {
     struct model_request req;
@@ -51,7 +43,8 @@ int model_train_forecast(struct cli *cli, int argc, char **argv)
     if (rc != 0) {
         if (rc > 0)
             cli_error(_("no unit has %d months of sales up to the last whole month; nothing to "
-                        "forecast"), FC_MIN_MONTHS);
+                        "forecast"),
+                      FC_MIN_MONTHS);
         else
             cli_error("%s", err.buf);
         rc = EXIT_FAILED;
@@ -63,17 +56,24 @@ int model_train_forecast(struct cli *cli, int argc, char **argv)
     } else {
         json_t *mape = json_object_get(evaluation, "mape");
         json_t *baseline_mape = json_object_get(evaluation, "baseline_mape");
+        json_t *online = json_object_get(evaluation, "online");
 
         printf(_("Stored the sales forecast of %lld units, fitted on the months up to %s\n"),
                (long long)json_integer_value(json_object_get(evaluation, "fitted")),
                json_string_value(json_object_get(evaluation, "last_month")));
         printf(_("Back-test, %lld one-month forecasts: MAE %.2f yuan (baseline %.2f)\n"),
-               (long long)json_integer_value(json_object_get(evaluation, "backtest_forecasts")),
+               (long long)json_integer_value(json_object_get(evaluation, "forecasts")),
                json_number_value(json_object_get(evaluation, "mae")),
                json_number_value(json_object_get(evaluation, "baseline_mae")));
         if (json_is_number(mape))
             printf(_("MAPE %.1f%% (baseline %.1f%%)\n"), json_number_value(mape) * 100,
                    json_number_value(baseline_mape) * 100);
+        if (json_is_number(json_object_get(online, "mae")))
+            printf(_("Choosing each month's model on the months before it: MAE %.2f yuan "
+                     "(baseline %.2f) over %lld forecasts\n"),
+                   json_number_value(json_object_get(online, "mae")),
+                   json_number_value(json_object_get(online, "baseline_mae")),
+                   (long long)json_integer_value(json_object_get(online, "forecasts")));
     }
     rc = EXIT_OK;
 
@@ -94,11 +94,12 @@ static void print_forecasts(const char *format, const struct forecast_list *l)
 
         date_month_format(date_month_index(f->month), month);
         if (!strcmp(format, "json")) {
-            json_t *row = json_pack("{s:s, s:s, s:o, s:o, s:o}", "subject", f->unit, "month",
-                                    month, "forecast", yuan_json(f->forecast), "lower",
-                                    yuan_json(f->lower), "upper", yuan_json(f->upper));
+            json_t *row =
+                json_pack("{s:s, s:s, s:o, s:o, s:o}", "subject", f->unit, "month", month,
+                          "forecast", forecast_yuan_json(f->forecast), "lower",
+                          forecast_yuan_json(f->lower), "upper", forecast_yuan_json(f->upper));
 
-            json_object_set_new(row, "trend", yuan_json(llround(f->trend)));
+            json_object_set_new(row, "trend", forecast_yuan_json(llround(f->trend)));
             json_object_set_new(row, "turning", json_boolean(f->turning));
             json_array_append_new(arr, row);
         } else {
@@ -108,8 +109,8 @@ static void print_forecasts(const char *format, const struct forecast_list *l)
             if (i == 0 && sep == ',')
                 puts("subject,month,forecast,lower,upper,trend,turning");
             else if (i == 0)
-                printf("%-12s %-7s %14s %14s %14s %12s  %s\n", _("unit"), _("month"),
-                       _("forecast"), _("lower"), _("upper"), _("trend"), _("turning"));
+                printf("%-12s %-7s %14s %14s %14s %12s  %s\n", _("unit"), _("month"), _("forecast"),
+                       _("lower"), _("upper"), _("trend"), _("turning"));
             if (sep == ',') {
                 csv_write_field(&line, f->unit, ',');
                 sb_addf(&line, ",%s,", month);
@@ -159,8 +160,8 @@ int model_score_forecast(struct cli *cli, int argc, char **argv)
     rc = risk_forecast(db, req.as_of, &list, &err);
     if (rc != 0) {
         if (rc > 0)
-            sb_addf(&err, _("no %s model is stored; run 'cairn model train %s' first"),
-                    "forecast", "forecast");
+            sb_addf(&err, _("no %s model is stored; run 'cairn model train %s' first"), "forecast",
+                    "forecast");
         cli_error("%s", err.buf);
         rc = EXIT_FAILED;
     } else {

@@ -1,8 +1,8 @@
 /*
- * The sales forecast on the database: the monthly sales of every unit
- * from the metrics engine, the model chosen for each by
- * forecast_smooth.c, stored as one row of the models table, and
- * risk_forecast, which applies the stored choice on an as-of day.
+ * The sales forecast on the database. The monthly sales of every unit
+ * come from the metrics engine, forecast_smooth.c chooses a model for
+ * each, and the choices are stored as one row of the models table.
+ * risk_forecast applies the stored choices on an as-of day.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -113,14 +113,11 @@ out:
     return rc;
 }
 
-/* Money of the evaluation: yuan, rounded to the fen. */
-static json_t *yuan_json(double fen)
+json_t *forecast_yuan_json(int64_t fen)
 {
-    long long rounded = llround(fen);
-
-    if (rounded % 100 == 0)
-        return json_integer(rounded / 100);
-    return json_real((double)rounded / 100.0);
+    if (fen % 100 == 0)
+        return json_integer((json_int_t)(fen / 100));
+    return json_real((double)fen / 100.0);
 }
 
 static json_t *params_json(const struct fc_params *p)
@@ -163,43 +160,60 @@ static json_t *choice_json(const struct forecast_series *s, const struct fc_choi
 
 /* Back-test totals over the units. */
 struct backtest_totals {
-    double mae, baseline_mae, ape, baseline_ape;
-    size_t units, ape_n, months;
+    struct fc_accuracy chosen, baseline_all, online, online_baseline;
+    size_t units;
     size_t methods[FC_METHOD_COUNT];
 };
 
+static void add_accuracy(struct fc_accuracy *sum, const struct fc_accuracy *a)
+{
+    sum->abs_sum += a->abs_sum;
+    sum->ape_sum += a->ape_sum;
+    sum->n += a->n;
+    sum->ape_n += a->ape_n;
+}
+
 static void add_totals(struct backtest_totals *t, const struct fc_choice *c)
 {
-    t->mae += c->mae[c->model.method];
-    t->baseline_mae += c->mae[c->baseline];
-    t->ape += c->ape_sum[c->model.method];
-    t->baseline_ape += c->ape_sum[c->baseline];
-    t->ape_n += c->ape_n;
-    t->months += c->backtest;
+    add_accuracy(&t->chosen, &c->chosen);
+    add_accuracy(&t->baseline_all, &c->baseline_all);
+    add_accuracy(&t->online, &c->online);
+    add_accuracy(&t->online_baseline, &c->online_baseline);
     t->units++;
     t->methods[c->model.method]++;
 }
 
+/* Sets mae_key and mape_key of j from a (null without months). */
+static void set_accuracy(json_t *j, const char *mae_key, const char *mape_key,
+                         const struct fc_accuracy *a)
+{
+    json_object_set_new(
+        j, mae_key, a->n ? forecast_yuan_json(llround(a->abs_sum / (double)a->n)) : json_null());
+    json_object_set_new(j, mape_key,
+                        a->ape_n ? json_real(a->ape_sum / (double)a->ape_n) : json_null());
+}
+
 static json_t *unit_evaluation(const struct forecast_series *s, const struct fc_choice *c)
 {
-    json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:o, s:s, s:o}", "unit", s->unit, "method",
-                          fc_method_name(c->model.method), "months", (json_int_t)s->n,
-                          "backtest", (json_int_t)c->backtest, "mae",
-                          yuan_json(c->mae[c->model.method]), "baseline",
-                          fc_method_name(c->baseline), "baseline_mae",
-                          yuan_json(c->mae[c->baseline]));
+    json_t *mae = json_object();
+    json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:s}", "unit", s->unit, "method",
+                          fc_method_name(c->model.method), "months", (json_int_t)s->n, "backtest",
+                          (json_int_t)c->backtest, "baseline", fc_method_name(c->baseline));
 
-    json_object_set_new(j, "mape", c->ape_n ? json_real(c->ape_sum[c->model.method] / c->ape_n)
-                                            : json_null());
-    json_object_set_new(j, "baseline_mape",
-                        c->ape_n ? json_real(c->ape_sum[c->baseline] / c->ape_n) : json_null());
+    for (int m = 0; m < FC_METHOD_COUNT; m++)
+        if (!isnan(c->mae[m]))
+            json_object_set_new(mae, fc_method_name((enum fc_method)m),
+                                forecast_yuan_json(llround(c->mae[m])));
+    json_object_set_new(j, "candidates_mae", mae);
+    set_accuracy(j, "mae", "mape", &c->chosen);
+    set_accuracy(j, "baseline_mae", "baseline_mape", &c->baseline_all);
     return j;
 }
 
 static json_t *evaluation_json(const struct forecast_data *d, const struct backtest_totals *t,
                                json_t *units)
 {
-    json_t *methods = json_object(), *root;
+    json_t *methods = json_object(), *root, *online;
     char day[DATE_BUFSIZE], month[8];
 
     for (int m = 0; m < FC_METHOD_COUNT; m++)
@@ -209,15 +223,14 @@ static json_t *evaluation_json(const struct forecast_data *d, const struct backt
     date_format(d->as_of, day);
     date_month_format(d->last_month, month);
     root = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "model", MODEL_NAME, "as_of", day,
-                     "last_month", month, "units", (json_int_t)d->n, "fitted",
-                     (json_int_t)t->units, "backtest_forecasts", (json_int_t)t->months,
-                     "methods", methods);
-    json_object_set_new(root, "mae", t->units ? yuan_json(t->mae / t->units) : json_null());
-    json_object_set_new(root, "baseline_mae",
-                        t->units ? yuan_json(t->baseline_mae / t->units) : json_null());
-    json_object_set_new(root, "mape", t->ape_n ? json_real(t->ape / t->ape_n) : json_null());
-    json_object_set_new(root, "baseline_mape",
-                        t->ape_n ? json_real(t->baseline_ape / t->ape_n) : json_null());
+                     "last_month", month, "units", (json_int_t)d->n, "fitted", (json_int_t)t->units,
+                     "forecasts", (json_int_t)t->chosen.n, "methods", methods);
+    set_accuracy(root, "mae", "mape", &t->chosen);
+    set_accuracy(root, "baseline_mae", "baseline_mape", &t->baseline_all);
+    online = json_pack("{s:I}", "forecasts", (json_int_t)t->online.n);
+    set_accuracy(online, "mae", "mape", &t->online);
+    set_accuracy(online, "baseline_mae", "baseline_mape", &t->online_baseline);
+    json_object_set_new(root, "online", online);
     json_object_set_new(root, "per_unit", units);
     return root;
 }
@@ -268,7 +281,7 @@ out:
 
 /* One stored unit: its id and the fitted choice. */
 struct stored_unit {
-    const char *unit;   /* points into the stored JSON */
+    const char *unit; /* points into the stored JSON */
     struct fc_choice choice;
 };
 
@@ -335,7 +348,8 @@ int risk_forecast(struct db *db, cdate as_of, struct forecast_list *out, struct 
 
     /* Each stored unit whose series still suits its model. */
     out->v = xcalloc(json_array_size(json_object_get(params, "units")) + 1, sizeof(*out->v));
-    json_array_foreach(json_object_get(params, "units"), k, j) {
+    json_array_foreach(json_object_get(params, "units"), k, j)
+    {
         const struct forecast_series *s;
         struct stored_unit u;
         struct fc_outcome o;

@@ -17,12 +17,12 @@
 #include "models/forecast.h"
 #include "util/xalloc.h"
 
-#define DAMPING_MIN 0.8
+#define DAMPING_MIN    0.8
 #define FIT_ITERATIONS 400
 
 static const char *const method_names[FC_METHOD_COUNT] = {
-    "naive", "seasonal_naive", "ses", "holt_damped", "holt_winters_additive",
-    "holt_winters_multiplicative",
+    "naive",       "seasonal_naive",        "ses",
+    "holt_damped", "holt_winters_additive", "holt_winters_multiplicative",
 };
 
 const char *fc_method_name(enum fc_method m)
@@ -158,8 +158,8 @@ static void run_holt_winters(const struct fc_params *p, const double *y, size_t 
         *s = mult ? p->gamma * y[t] / level + (1.0 - p->gamma) * *s
                   : p->gamma * (y[t] - level) + (1.0 - p->gamma) * *s;
     }
-    st->forecast = mult ? (level + trend) * season[n % FC_PERIOD]
-                        : level + trend + season[n % FC_PERIOD];
+    st->forecast =
+        mult ? (level + trend) * season[n % FC_PERIOD] : level + trend + season[n % FC_PERIOD];
     st->trend = trend;
 }
 
@@ -272,9 +272,8 @@ static void add_dimension(struct fit_problem *fp, enum fit_field field, double s
 
 void fc_fit(enum fc_method m, const double *y, size_t n, struct fc_params *out)
 {
-    struct fit_problem fp = {.base = {.method = m, .alpha = 0.5, .beta = 0.1, .gamma = 0.1,
-                                      .phi = 1.0},
-                             .y = y, .n = n};
+    struct fit_problem fp = {
+        .base = {.method = m, .alpha = 0.5, .beta = 0.1, .gamma = 0.1, .phi = 1.0}, .y = y, .n = n};
     gsl_multimin_function f = {.f = fit_objective, .params = &fp};
     gsl_multimin_fminimizer *s;
     gsl_vector *x, *step;
@@ -287,11 +286,12 @@ void fc_fit(enum fc_method m, const double *y, size_t n, struct fc_params *out)
     if (m == FC_HW_ADDITIVE || m == FC_HW_MULTIPLICATIVE)
         add_dimension(&fp, FIELD_GAMMA, 0.1, 0.0, 1.0);
     if (m == FC_HOLT_DAMPED)
-        add_dimension(&fp, FIELD_PHI, 0.98, DAMPING_MIN, 1.0);
+        add_dimension(&fp, FIELD_PHI, 1.0, DAMPING_MIN, 1.0);
 
-    /* Without parameters or one-step errors there is nothing to fit. */
+    /* Without parameters or one-step errors there is nothing to fit, and
+     * a start without error (a constant or a straight line) is kept. */
     fc_run(&fp.base, y, n, &st);
-    if (fp.dims == 0 || st.nerrors == 0) {
+    if (fp.dims == 0 || st.nerrors == 0 || st.sse == 0) {
         *out = fp.base;
         return;
     }
@@ -352,6 +352,49 @@ static bool better(double mae, double best)
     return isnan(best) || mae < best - 1e-9 * (1.0 + fabs(best));
 }
 
+static void add_accuracy(struct fc_accuracy *a, double actual, double error)
+{
+    a->abs_sum += fabs(error);
+    a->n++;
+    if (actual > 0) {
+        a->ape_sum += fabs(error) / actual;
+        a->ape_n++;
+    }
+}
+
+/* Fills the accuracy figures of out from the back-test errors of the
+ * candidates (those with mae[m] not NAN). */
+static void measure_selection(const double *y, size_t n,
+                              const double errors[FC_METHOD_COUNT][FC_MAX_BACKTEST],
+                              struct fc_choice *out)
+{
+    size_t h = out->backtest;
+
+    for (size_t k = 0; k < h; k++) {
+        add_accuracy(&out->chosen, y[n - h + k], errors[out->model.method][k]);
+        add_accuracy(&out->baseline_all, y[n - h + k], errors[out->baseline][k]);
+    }
+    for (size_t k = 1; k < h; k++) {
+        double best_sum = NAN;
+        int best = -1;
+
+        for (int m = 0; m < FC_METHOD_COUNT; m++) {
+            double sum = 0.0;
+
+            if (isnan(out->mae[m]))
+                continue;
+            for (size_t j = 0; j < k; j++)
+                sum += fabs(errors[m][j]);
+            if (best < 0 || better(sum, best_sum)) {
+                best = m;
+                best_sum = sum;
+            }
+        }
+        add_accuracy(&out->online, y[n - h + k], errors[best][k]);
+        add_accuracy(&out->online_baseline, y[n - h + k], errors[out->baseline][k]);
+    }
+}
+
 int fc_choose(const double *y, size_t n, struct fc_choice *out)
 {
     bool seasonal = n >= FC_SEASONAL_MONTHS;
@@ -372,10 +415,8 @@ int fc_choose(const double *y, size_t n, struct fc_choice *out)
         double abs_sum = 0.0;
 
         out->mae[m] = NAN;
-        out->ape_sum[m] = 0.0;
         if (!is_candidate((enum fc_method)m, y, n, n - h, seasonal))
             continue;
-        out->ape_n = 0;
         for (size_t k = 0; k < h; k++) {
             size_t t = n - h + k;
             struct fc_params p;
@@ -385,10 +426,6 @@ int fc_choose(const double *y, size_t n, struct fc_choice *out)
             fc_run(&p, y, t, &st);
             errors[m][k] = y[t] - st.forecast;
             abs_sum += fabs(errors[m][k]);
-            if (y[t] > 0) {
-                out->ape_sum[m] += fabs(errors[m][k]) / y[t];
-                out->ape_n++;
-            }
         }
         out->mae[m] = abs_sum / (double)h;
         if (best < 0 || better(out->mae[m], out->mae[best]))
@@ -399,9 +436,10 @@ int fc_choose(const double *y, size_t n, struct fc_choice *out)
     }
 
     /* The chosen model and its interval from its back-test errors. */
+    fc_fit((enum fc_method)best, y, n, &out->model);
+    measure_selection(y, n, errors, out);
     out->error_low = fc_quantile(errors[best], h, FC_INTERVAL_LOW);
     out->error_high = fc_quantile(errors[best], h, FC_INTERVAL_HIGH);
-    fc_fit((enum fc_method)best, y, n, &out->model);
     if (fc_method_has_trend((enum fc_method)best))
         out->trend_model = out->model;
     else
@@ -419,7 +457,11 @@ int fc_apply(const struct fc_choice *c, const double *y, size_t n, struct fc_out
     fc_run(&c->model, y, n, &st);
     fc_run(&c->trend_model, y, n, &trend);
     out->forecast = st.forecast;
+    /* Sales below zero need refunds above sales, so the interval stops at
+     * zero unless the forecast itself is negative. */
     out->lower = fmin(st.forecast + c->error_low, st.forecast);
+    if (st.forecast >= 0 && out->lower < 0)
+        out->lower = 0;
     out->upper = fmax(st.forecast + c->error_high, st.forecast);
     out->trend = trend.trend;
     out->turning = trend.prev_trend > 0 && trend.trend < 0;
