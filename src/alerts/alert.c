@@ -21,7 +21,23 @@ static const struct {
     {"top_performer_at_risk", N_("Top performer at risk")},
     {"customer_at_risk", N_("Customer at risk")},
     {"training_overdue", N_("Training overdue")},
+    {"attrition_risk_high", N_("High attrition risk")},
+    {"churn_risk_high", N_("High churn risk")},
+    {"sales_turning", N_("Sales forecast turning down")},
 };
+
+const char *alert_model_name(enum alert_model model)
+{
+    switch (model) {
+    case ALERT_MODEL_ATTRITION:
+        return "attrition";
+    case ALERT_MODEL_CHURN:
+        return "churn";
+    case ALERT_MODEL_FORECAST:
+        return "forecast";
+    }
+    return "";
+}
 
 const char *alert_rule_name(enum alert_rule rule)
 {
@@ -104,7 +120,7 @@ void alert_identity(const struct alert *a, struct strbuf *out)
 {
     sb_add(out, alert_rule_name(a->rule));
     sb_addch(out, '|');
-    if (a->rule != AR_CUSTOMER_AT_RISK) {
+    if (a->rule != AR_CUSTOMER_AT_RISK && a->rule != AR_CHURN_RISK_HIGH) {
         sb_add(out, a->scope);
         sb_addch(out, '|');
     }

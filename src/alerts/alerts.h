@@ -1,6 +1,7 @@
 /*
- * Early warnings: the seven warning rules of the key-result definitions,
- * evaluated as of a date. Each warning names its rule, scope, period,
+ * Early warnings: the seven warning rules of the key-result definitions
+ * and the three model warnings built on the stored models, evaluated as
+ * of a date. Each warning names its rule, scope, period,
  * subject, owner and the figures that fired it, and the list comes in the
  * rules' published order. The rules read every figure through the
  * key-results library (src/metrics), so a warning and the metric it is
@@ -24,8 +25,24 @@ enum alert_rule {
     AR_TOP_PERFORMER_AT_RISK,
     AR_CUSTOMER_AT_RISK,
     AR_TRAINING_OVERDUE,
+    /* The model warnings, evaluated apart from the rules above. */
+    AR_ATTRITION_RISK_HIGH,
+    AR_CHURN_RISK_HIGH,
+    AR_SALES_TURNING,
     AR_COUNT
 };
+
+#define AR_FIRST_MODEL AR_ATTRITION_RISK_HIGH
+
+/* The models behind the model warnings, as bits of a set. */
+enum alert_model {
+    ALERT_MODEL_ATTRITION = 1,
+    ALERT_MODEL_CHURN = 2,
+    ALERT_MODEL_FORECAST = 4,
+};
+
+/* Returns the model's name as in "cairn model train" ("churn"). */
+const char *alert_model_name(enum alert_model model);
 
 struct alert {
     enum alert_rule rule;
@@ -68,6 +85,17 @@ int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_
 void alert_list_free(struct alert_list *list);
 
 /*
+ * Appends the model warnings as of as_of whose scope lies in scope to
+ * out, after what it holds, sorted as alerts_evaluate sorts. A model
+ * that is not stored is skipped and its bit set in *skipped. The list
+ * of each model is its top 10 %: the ceil(n / 10) highest of n, ties by
+ * subject id. Returns as alerts_evaluate; after a failure out keeps the
+ * warnings it held before the call.
+ */
+int alerts_evaluate_models(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
+                           unsigned *skipped, struct strbuf *err);
+
+/*
  * Looks up the open record of each warning by its identity and copies
  * its id, state and first and last dates into the warning (which then
  * adds them to its JSON). Returns 0, or -1 with a message in err.
@@ -82,7 +110,8 @@ json_t *alert_to_json(const struct alert *a);
 json_t *alert_list_to_json(const struct alert_list *list);
 
 /* A warning's identity: rule + scope + subject, or rule + subject for
- * customer_at_risk (whose scope moves with a hand-over). Appended to out. */
+ * customer_at_risk and churn_risk_high (whose scope moves with a
+ * hand-over). Appended to out. */
 void alert_identity(const struct alert *a, struct strbuf *out);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * "cairn alerts" prints the warnings of the rules as of a date, as a
- * table for people or as a JSON list, and changes nothing. "cairn alerts
+ * table for people or as a JSON list, and changes nothing; with --models
+ * the model warnings follow the rules' warnings. "cairn alerts
  * run" records and delivers them. "cairn alerts ack ID" and "cairn
  * alerts resolve ID" change a recorded warning's state.
  */
@@ -18,18 +19,6 @@
 #include "metrics/metrics.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
-
-/* The number of stored prediction models; 0 when none (or no table). */
-static int64_t models_stored(struct db *db)
-{
-    struct strbuf err = STRBUF_INIT;
-    int64_t n = 0;
-
-    if (db_query_int64(db, "SELECT count(*) FROM models", 0, &n, &err))
-        n = 0;
-    sb_release(&err);
-    return n;
-}
 
 struct alerts_options {
     const char *as_of_text, *scope;
@@ -94,6 +83,7 @@ static int show(struct cli *cli, int argc, char **argv)
     struct alert_list list = {0};
     struct db *db;
     cdate as_of, check;
+    unsigned skipped = 0;
     int rc = parse_options(cli, argc, argv, &o);
 
     if (rc >= 0)
@@ -112,6 +102,8 @@ static int show(struct cli *cli, int argc, char **argv)
         return EXIT_FAILED;
     as_of = as_of_date(db, &o);
     rc = as_of == DATE_NONE ? METRICS_FAILED : alerts_evaluate(db, as_of, o.scope, &list, &err);
+    if (!rc && o.models)
+        rc = alerts_evaluate_models(db, as_of, o.scope, &list, &skipped, &err);
     if (!rc && alerts_attach_records(db, &list, &err))
         rc = METRICS_FAILED;
     if (rc) {
@@ -124,12 +116,8 @@ static int show(struct cli *cli, int argc, char **argv)
         cli_print_json(alert_list_to_json(&list));
     else
         alerts_print_table(&list, as_of);
-    /* NOTE: model warnings (attrition_risk_high, churn_risk_high,
-     * sales_turning) need a scoring interface from src/models that does
-     * not exist yet, so --models adds nothing; with a stored model it
-     * says so on stderr. */
-    if (o.models && models_stored(db) > 0)
-        cli_error("%s", _("model warnings are not available in this version yet"));
+    if (!o.json && o.models)
+        alerts_print_models(&list, as_of, skipped);
     rc = EXIT_OK;
 out:
     alert_list_free(&list);
@@ -162,7 +150,7 @@ static int run(struct cli *cli, int argc, char **argv)
         return EXIT_FAILED;
     as_of = as_of_date(db, &o);
     rc = as_of == DATE_NONE ? -1 : alerts_record(db, as_of, &sum, &err);
-    if (rc == 0 || rc == ALERTS_DELIVERY_FAILED) {
+    if (rc == 0 || rc == ALERTS_DELIVERY_FAILED || rc == ALERTS_MODELS_FAILED) {
         if (o.json)
             cli_print_json(json_pack("{s:I,s:I,s:I}", "new", (json_int_t)sum.added, "held",
                                      (json_int_t)sum.held, "resolved", (json_int_t)sum.resolved));

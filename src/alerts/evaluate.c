@@ -1,8 +1,8 @@
 /*
- * One evaluation of the early-warning rules: loading what the rules
- * share (organisation, managers, positions, thresholds), running the
- * rules, keeping the warnings whose scope lies in the requested scope
- * and putting them in the published order.
+ * One evaluation of the early-warning rules or of the model warnings:
+ * loading what the rules share (organisation, managers, positions,
+ * thresholds), running the rules, keeping the warnings whose scope lies
+ * in the requested scope and putting them in the published order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -185,8 +185,10 @@ static int compare_alerts(const void *pa, const void *pb)
     return c ? c : strcmp(a->subject, b->subject);
 }
 
-int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
-                    struct strbuf *err)
+/* Evaluates the rules (skipped NULL) or the model warnings into out,
+ * which it first empties. */
+static int evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
+                    unsigned *skipped, struct strbuf *err)
 {
     struct alert_ctx ctx;
     int rc = METRICS_FAILED;
@@ -204,7 +206,8 @@ int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_
     if (load_thresholds(&ctx, err) || org_load(db, &ctx.org, err) || load_people(&ctx, err))
         goto out;
 
-    if (alerts_unit_rules(&ctx, err) || alerts_people_rules(&ctx, err))
+    if (skipped ? alerts_model_rules(&ctx, skipped, err)
+                : alerts_unit_rules(&ctx, err) || alerts_people_rules(&ctx, err))
         goto out;
     locate(&ctx);
     rc = filter(&ctx, scope, err);
@@ -215,5 +218,30 @@ int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_
     rc = 0;
 out:
     ctx_free(&ctx);
+    return rc;
+}
+
+int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
+                    struct strbuf *err)
+{
+    return evaluate(db, as_of, scope, out, NULL, err);
+}
+
+int alerts_evaluate_models(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
+                           unsigned *skipped, struct strbuf *err)
+{
+    struct alert_list models;
+    int rc;
+
+    *skipped = 0;
+    rc = evaluate(db, as_of, scope, &models, skipped, err);
+    if (!rc && models.n) {
+        /* The model rules sort after every rule, so appending keeps the order. */
+        XGROW(out->items, out->alloc, out->n + models.n);
+        memcpy(out->items + out->n, models.items, models.n * sizeof(*models.items));
+        out->n += models.n;
+        models.n = 0;
+    }
+    alert_list_free(&models);
     return rc;
 }

@@ -12,7 +12,8 @@
 #include "util/i18n.h"
 #include "util/strbuf.h"
 
-enum figure_kind { FK_MONEY, FK_RATIO, FK_SCORE, FK_COUNT, FK_TEXT };
+/* FK_LIST is a list of phrases, joined by "; " rather than arrows. */
+enum figure_kind { FK_MONEY, FK_RATIO, FK_SCORE, FK_COUNT, FK_TEXT, FK_LIST };
 
 static const struct {
     const char *key;
@@ -25,14 +26,20 @@ static const struct {
     {"days_since", N_("days since"), FK_COUNT},
     {"due_date", N_("due date"), FK_TEXT},
     {"employee_satisfaction", N_("employee satisfaction"), FK_SCORE},
+    {"factors", N_("factors"), FK_LIST},
+    {"forecast", N_("forecast"), FK_MONEY},
     {"labor_cost", N_("labor cost"), FK_MONEY},
     {"labor_cost_ratio", N_("labor cost ratio"), FK_RATIO},
     {"last_purchase", N_("last purchase"), FK_TEXT},
+    {"lower", N_("lower bound"), FK_MONEY},
     {"minimum", N_("minimum"), FK_MONEY},
     {"new_customers", N_("new customers"), FK_COUNT},
+    {"probability", N_("probability"), FK_RATIO},
     {"sales", N_("sales"), FK_MONEY},
     {"sales_12m", N_("sales in 12 months"), FK_MONEY},
     {"satisfaction", N_("latest satisfaction"), FK_SCORE},
+    {"trend", N_("trend per month"), FK_MONEY},
+    {"upper", N_("upper bound"), FK_MONEY},
 };
 
 /* Appends yuan as "-1,234,567.89". */
@@ -73,6 +80,7 @@ static void add_value(struct strbuf *sb, const json_t *v, enum figure_kind kind)
         break;
     case FK_COUNT:
     case FK_TEXT:
+    case FK_LIST:
         sb_addf(sb, "%.0f", x);
         break;
     }
@@ -97,7 +105,7 @@ static void add_figure(struct strbuf *sb, const char *key, const json_t *value)
 
         json_array_foreach(value, i, item) {
             if (i)
-                sb_add(sb, " \xe2\x86\x92 "); /* U+2192 RIGHTWARDS ARROW */
+                sb_add(sb, kind == FK_LIST ? "; " : " \xe2\x86\x92 "); /* U+2192 RIGHTWARDS ARROW */
             add_value(sb, item, kind);
         }
     } else {
@@ -105,18 +113,16 @@ static void add_figure(struct strbuf *sb, const char *key, const json_t *value)
     }
 }
 
-void alerts_print_table(const struct alert_list *list, cdate as_of)
+/* One block per warning of list in [from, to). */
+static void print_blocks(const struct alert_list *list, size_t from, size_t to)
 {
     struct strbuf line = STRBUF_INIT;
-    char day[DATE_BUFSIZE];
 
-    date_format(as_of, day);
-    printf(_("Warnings as of %s: %zu\n"), day, list->n);
-    for (size_t i = 0; i < list->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const struct alert *a = &list->items[i];
         const char *key;
         const json_t *value;
-        bool first = true;
+        bool first_figure = true;
 
         printf("\n%s (%s)  %s  %s\n", _(alert_rule_label(a->rule)), alert_rule_name(a->rule),
                a->scope, a->period);
@@ -124,12 +130,49 @@ void alerts_print_table(const struct alert_list *list, cdate as_of)
         printf("%s %s\n", _("owner"), a->owner ? a->owner : _("unknown (the GM acts)"));
         sb_reset(&line);
         json_object_foreach((json_t *)a->figures, key, value) {
-            if (!first)
+            if (!first_figure)
                 sb_add(&line, "; ");
             add_figure(&line, key, value);
-            first = false;
+            first_figure = false;
         }
         printf("  %s\n", line.buf);
     }
     sb_release(&line);
+}
+
+void alerts_print_table(const struct alert_list *list, cdate as_of)
+{
+    char day[DATE_BUFSIZE];
+    size_t rules = 0;
+
+    while (rules < list->n && list->items[rules].rule < AR_FIRST_MODEL)
+        rules++;
+    date_format(as_of, day);
+    printf(_("Warnings as of %s: %zu\n"), day, rules);
+    print_blocks(list, 0, rules);
+}
+
+void alerts_print_models(const struct alert_list *list, cdate as_of, unsigned skipped)
+{
+    static const enum alert_model models[] = {ALERT_MODEL_ATTRITION, ALERT_MODEL_CHURN,
+                                              ALERT_MODEL_FORECAST};
+    struct strbuf names = STRBUF_INIT;
+    char day[DATE_BUFSIZE];
+    size_t first = 0;
+
+    while (first < list->n && list->items[first].rule < AR_FIRST_MODEL)
+        first++;
+    date_format(as_of, day);
+    printf(_("\nModel warnings as of %s: %zu\n"), day, list->n - first);
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        if (!(skipped & models[i]))
+            continue;
+        if (names.len)
+            sb_add(&names, ", ");
+        sb_add(&names, alert_model_name(models[i]));
+    }
+    if (names.len)
+        printf(_("Skipped, no stored model: %s (run 'cairn model train NAME')\n"), names.buf);
+    print_blocks(list, first, list->n);
+    sb_release(&names);
 }

@@ -1,5 +1,6 @@
 /*
- * The record of warnings kept by `cairn alerts run`: each evaluation adds
+ * The record of warnings kept by `cairn alerts run`, model warnings
+ * included once a model is stored: each evaluation adds
  * the warnings that are new, refreshes those that still hold (they keep
  * their id, first date and state) and resolves those that no longer
  * hold; `ack` and `resolve` change a recorded warning's state. New
@@ -135,6 +136,24 @@ out:
     return step == DB_ERROR ? -1 : 0;
 }
 
+/* Marks the open records of model warnings as seen, so that a run
+ * whose models failed leaves them as they are. */
+static int keep_model_records(struct db *db, struct seen *seen, struct strbuf *err)
+{
+    struct db_stmt *st = db_prepare(db,
+                                    "SELECT id FROM alerts WHERE open = 1 AND rule IN"
+                                    " ('attrition_risk_high', 'churn_risk_high', 'sales_turning')",
+                                    err);
+    int step = DB_ERROR;
+
+    while (st && (step = db_step(st, err)) == DB_ROW) {
+        XGROW(seen->ids, seen->alloc, seen->n + 1);
+        seen->ids[seen->n++] = db_column_int64(st, 0);
+    }
+    db_finalize(st);
+    return step == DB_ERROR ? -1 : 0;
+}
+
 /* Hands the new warnings to delivery (src/delivery). Each links to its
  * page in the application, /#/alerts/ID, with the recorded id. */
 static int deliver(struct db *db, const struct alert_list *list, const bool *added,
@@ -183,8 +202,10 @@ int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, str
 {
     struct alert_list list;
     struct seen seen = {0};
-    bool *added = NULL;
+    struct strbuf model_err = STRBUF_INIT;
+    bool *added = NULL, models_failed;
     int64_t *ids = NULL;
+    unsigned skipped;
     char day[DATE_BUFSIZE];
     int rc;
 
@@ -193,6 +214,8 @@ int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, str
     rc = alerts_evaluate(db, as_of, NULL, &list, err);
     if (rc)
         goto out;
+    /* A model that fails never holds up the rules' warnings. */
+    models_failed = alerts_evaluate_models(db, as_of, NULL, &list, &skipped, &model_err) != 0;
     rc = -1;
     added = xcalloc(list.n + 1, sizeof(*added));
     ids = xcalloc(list.n + 1, sizeof(*ids));
@@ -212,14 +235,22 @@ int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, str
         else
             sum->held++;
     }
-    if (resolve_gone(db, &seen, day, &sum->resolved, err) || db_commit(db, err)) {
+    if ((models_failed && keep_model_records(db, &seen, err)) ||
+        resolve_gone(db, &seen, day, &sum->resolved, err) || db_commit(db, err)) {
         db_rollback(db);
         goto out;
     }
 
     /* Delivery comes after the commit, so the record is kept either way. */
     rc = deliver(db, &list, added, ids, day, err) ? ALERTS_DELIVERY_FAILED : 0;
+    if (models_failed) {
+        if (err->len)
+            sb_add(err, "; ");
+        sb_addf(err, _("model warnings were not evaluated: %s"), model_err.buf);
+        rc = rc ? rc : ALERTS_MODELS_FAILED;
+    }
 out:
+    sb_release(&model_err);
     alert_list_free(&list);
     free(seen.ids);
     free(added);

@@ -17,6 +17,7 @@
 enum {
     ALERTS_UNKNOWN_ID = -4,      /* no recorded warning has this id */
     ALERTS_DELIVERY_FAILED = -5, /* recorded, but a delivery failed */
+    ALERTS_MODELS_FAILED = -6,   /* the rules' warnings recorded, a model failed */
 };
 
 struct alert_run_summary {
@@ -24,12 +25,15 @@ struct alert_run_summary {
 };
 
 /*
- * Evaluates every rule as of as_of and records the outcome in one
- * transaction: new warnings are inserted (state new), warnings that
- * still hold keep their record, open records no longer holding are
- * closed as resolved. Then delivers the new warnings. Returns 0,
- * ALERTS_DELIVERY_FAILED when the warnings are recorded but a delivery
- * failed (err names it), or -1.
+ * Evaluates every rule and the model warnings of the stored models as of
+ * as_of and records the outcome in one transaction: new warnings are
+ * inserted (state new), warnings that still hold keep their record,
+ * open records no longer holding are closed as resolved. Then delivers
+ * the new warnings. Returns 0, ALERTS_DELIVERY_FAILED when the warnings
+ * are recorded but a delivery failed (err names it),
+ * ALERTS_MODELS_FAILED when a stored model could not be applied (the
+ * rules' warnings are recorded and the open model warnings kept as they
+ * were; err names it), or -1.
  */
 int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, struct strbuf *err);
 

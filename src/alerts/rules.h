@@ -44,4 +44,8 @@ json_t *alert_number(double v);
 int alerts_unit_rules(struct alert_ctx *ctx, struct strbuf *err);
 int alerts_people_rules(struct alert_ctx *ctx, struct strbuf *err);
 
+/* The model warnings (models.c); sets the bits of the models that are
+ * not stored in *skipped. Returns 0, or -1 with a message in err. */
+int alerts_model_rules(struct alert_ctx *ctx, unsigned *skipped, struct strbuf *err);
+
 #endif

@@ -1,8 +1,9 @@
 /*
  * The warning scheduler of "cairn serve": a thread that runs the logic
  * of "cairn alerts run" through alerts_record. That call evaluates as of
- * today in the company time zone, records new and resolved warnings and
- * delivers the new ones. It runs once a day when the company's clock
+ * today in the company time zone, the model warnings of the stored
+ * models included, records new and resolved warnings and delivers the
+ * new ones. It runs once a day when the company's clock
  * passes the setting alerts.evaluate_at, and whenever an import job has
  * stored rows. Each run is logged with its counts or its error.
  *
@@ -73,7 +74,7 @@ static void run_alerts(struct db *db, cdate today, const char *why)
     struct alert_run_summary sum = {0};
     int rc = alerts_record(db, today, &sum, &err);
 
-    if (rc == 0 || rc == ALERTS_DELIVERY_FAILED)
+    if (rc == 0 || rc == ALERTS_DELIVERY_FAILED || rc == ALERTS_MODELS_FAILED)
         log_line(LOG_INFO, 0, NULL, "alerts run (%s): %zu new, %zu still holding, %zu resolved",
                  why, sum.added, sum.held, sum.resolved);
     if (rc)
