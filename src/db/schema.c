@@ -359,6 +359,16 @@ static const char *const migrations[] = {
     "CREATE TABLE mappings ("
     "  name TEXT PRIMARY KEY, text TEXT NOT NULL, login TEXT NOT NULL, saved TEXT NOT NULL);"
     "ALTER TABLE import_jobs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0;",
+
+    /* Version 13: a model stored, replaced or removed ("cairn model
+     * train") also raises meta('data_generation'), because the server
+     * caches the model scores (src/web/api_risk.c). */
+    "CREATE TRIGGER models_insert_generation AFTER INSERT ON models BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER models_update_generation AFTER UPDATE ON models BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;"
+    "CREATE TRIGGER models_delete_generation AFTER DELETE ON models BEGIN"
+    "  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_generation'; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -148,10 +148,14 @@ void upload_free(struct upload *upload);
 void api_alert_state(struct request *req);
 void api_alerts_get(struct request *req);
 void api_explain_get(struct request *req);
+void api_forecast_get(struct request *req);
 void api_import_get(struct request *req);
 void api_import_post(struct request *req);
 void api_kpi_get(struct request *req);
 void api_linkage_get(struct request *req);
+/* The current model scores (api_risk.c). */
+void api_risk_attrition_get(struct request *req);
+void api_risk_churn_get(struct request *req);
 void api_session_create(struct request *req);
 void api_session_get(struct request *req);
 void api_session_delete(struct request *req);
