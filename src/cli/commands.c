@@ -196,6 +196,8 @@ const struct command commands[] = {
         "       cairn model eval churn [--as-of DATE] [--format text|json]\n"
         "       cairn model train churn [--as-of DATE] [--format text|json]\n"
         "       cairn model score churn [--as-of DATE] [--format table|json|csv]\n"
+        "       cairn model train forecast [--as-of DATE] [--format text|json]\n"
+        "       cairn model score forecast [--as-of DATE] [--format table|json|csv]\n"
         "\n"
         "eval --csv cross-validates a logistic regression and gradient-boosted\n"
         "trees (XGBoost) on any flat table (CSV in UTF-8, GBK or UTF-16, XLSX,\n"
@@ -236,7 +238,16 @@ const struct command commands[] = {
         "from recency, frequency and value of their purchases, refunds, customer\n"
         "satisfaction, owner hand-overs and the BG/NBD chance of still buying.\n"
         "eval, train and score work as for attrition; score lists every customer\n"
-        "with a purchase in the 365 days up to DATE, in the unit of its owner.\n")},
+        "with a purchase in the 365 days up to DATE, in the unit of its owner.\n"
+        "\n"
+        "The forecast model forecasts the sales of the company and of each unit\n"
+        "for the month after the last whole month up to DATE (default: the day\n"
+        "of the latest order), with an 80 percent interval. train chooses for\n"
+        "each unit the model with the lowest error on its last 12 months, each\n"
+        "forecast from the months before it: naive, seasonal naive, exponential\n"
+        "smoothing, damped Holt or Holt-Winters. score applies the stored choice\n"
+        "and marks a unit as turning when its trend turns from growth to decline\n"
+        "in the last month. Money is in yuan.\n")},
     {"reconcile", cmd_reconcile, N_("Compare source files with the database"),
      N_("Usage: cairn reconcile PATH... [--kind ENTITY] [--encoding NAME] [--sheet NAME]\n"
         "                       [--map FILE] [--date-order ORDER] [--format text|json]\n"
