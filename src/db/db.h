@@ -47,6 +47,9 @@ void db_reset(struct db_stmt *st);
 
 /* Parameters are numbered from 1. A NULL string binds SQL NULL. */
 void db_bind_text(struct db_stmt *st, int idx, const char *s);
+/* Binds s without copying it: s must stay unchanged until the statement
+ * is reset or finalized. For bulk inserts of text held in memory. */
+void db_bind_text_static(struct db_stmt *st, int idx, const char *s);
 void db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 void db_bind_double(struct db_stmt *st, int idx, double v);
 void db_bind_null(struct db_stmt *st, int idx);
@@ -69,6 +72,20 @@ int64_t db_changes(struct db *db);
 int db_begin(struct db *db, struct strbuf *err);
 int db_commit(struct db *db, struct strbuf *err);
 void db_rollback(struct db *db);
+
+/*
+ * Bulk-load mode for one large write transaction: call db_bulk_start
+ * before db_begin and db_bulk_end after the commit or rollback. It turns
+ * off the engine's per-row foreign key checks (the caller checks every
+ * reference itself) and enlarges the page cache for the run. When large
+ * is true and no other connection has the database open, SQLite also
+ * leaves WAL mode for a rollback journal until db_bulk_end. Pages are
+ * then written once, to the database file. In WAL mode they would be
+ * written to the WAL and again by the checkpoint. Both return 0, or -1
+ * with a message in err.
+ */
+int db_bulk_start(struct db *db, bool large, struct strbuf *err);
+int db_bulk_end(struct db *db, struct strbuf *err);
 
 /* Runs a query returning one integer (NULL or no row gives dflt). */
 int db_query_int64(struct db *db, const char *sql, int64_t dflt, int64_t *out, struct strbuf *err);

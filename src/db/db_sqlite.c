@@ -2,6 +2,9 @@
  * The SQLite engine behind db.h. The database runs in WAL mode with
  * synchronous=NORMAL, which keeps it consistent across a crash or power
  * loss at any moment (the last commits may be lost, never half of one).
+ * A large bulk load runs in rollback-journal mode with synchronous=FULL,
+ * which gives the same guarantee: after a crash, the next open rolls the
+ * hot journal back and returns the file to WAL mode.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -16,6 +19,9 @@
 
 struct db {
     sqlite3 *handle;
+    bool bulk;               /* between db_bulk_start and db_bulk_end */
+    bool bulk_journal;       /* the bulk run left WAL mode */
+    int64_t cache_pages;     /* cache_size before the bulk run */
 };
 
 struct db_stmt {
@@ -41,8 +47,15 @@ bool db_is_cairn_file(const char *path)
 
     if (stat(path, &sbuf) != 0)
         return false;
-    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        goto out;
+    /* Read-write where allowed: a read-only connection cannot roll back
+     * the hot journal that a crash during a bulk load leaves, and would
+     * fail to read the file. */
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(h);
+        h = NULL;
+        if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+            goto out;
+    }
     if (sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'application'", -1, &st, NULL) ==
             SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
@@ -182,6 +195,14 @@ void db_bind_text(struct db_stmt *st, int idx, const char *s)
         sqlite3_bind_null(st->stmt, idx);
 }
 
+void db_bind_text_static(struct db_stmt *st, int idx, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st->stmt, idx, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st->stmt, idx);
+}
+
 void db_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
     sqlite3_bind_int64(st->stmt, idx, v);
@@ -242,6 +263,66 @@ const char *db_column_name(struct db_stmt *st, int col)
 int64_t db_changes(struct db *db)
 {
     return sqlite3_changes64(db->handle);
+}
+
+/* A cache of 256 MiB (negative cache_size counts KiB). A large load
+ * dirties more pages than db_open's 64 MiB cache holds and would spill
+ * them before the commit; the larger cache cut the CPU time of
+ * bench/import.sh by about 7 % (docs/benchmarks.md). SQLite allocates
+ * cache pages only as it uses them, so small runs need no more memory. */
+#define BULK_CACHE_SIZE "-262144"
+
+int db_bulk_start(struct db *db, bool large, struct strbuf *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db->bulk)
+        return 0;
+    if (db_query_int64(db, "PRAGMA cache_size", 0, &db->cache_pages, err) ||
+        db_exec(db, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = " BULK_CACHE_SIZE, err))
+        return -1;
+    db->bulk = true;
+    if (!large)
+        return 0;
+
+    /* While another connection has the file open, SQLite refuses to
+     * leave WAL mode with SQLITE_BUSY; the run then stays in WAL mode. */
+    rc = sqlite3_prepare_v2(db->handle, "PRAGMA journal_mode = DELETE", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        db->bulk_journal = !strcmp((const char *)sqlite3_column_text(st, 0), "delete");
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+        set_error(db, err, "journal_mode", NULL);
+        return -1;
+    }
+    return db->bulk_journal ? db_exec(db, "PRAGMA synchronous = FULL", err) : 0;
+}
+
+int db_bulk_end(struct db *db, struct strbuf *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    int rc;
+
+    if (!db->bulk)
+        return 0;
+    db->bulk = false;
+    /* The value SQLite reported before the run, not user input. */
+    sb_addf(&sql, "PRAGMA foreign_keys = ON; PRAGMA cache_size = %lld",
+            (long long)db->cache_pages);
+    rc = db_exec(db, sql.buf, err);
+    sb_release(&sql);
+    if (db->bulk_journal) {
+        db->bulk_journal = false;
+        /* A reader that opened the file during the run can make this
+         * fail with SQLITE_BUSY after the busy timeout. That is no error
+         * of the run, whose data is committed: the file stays in rollback
+         * mode until the next db_open sets WAL again. */
+        db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL);
+    }
+    return rc;
 }
 
 int db_begin(struct db *db, struct strbuf *err)

@@ -474,16 +474,49 @@ void run_release(struct import_run *run)
         tz_close(run->tz);
 }
 
-/* The page cache size during a run: 256 MiB, because SQLite reads a
- * negative cache_size as KiB. */
-#define RUN_CACHE_SIZE "-262144"
+/* Inputs of at least this many bytes in all make a large load, which
+ * db_bulk_start runs outside WAL mode (see db.h). */
+#define LARGE_LOAD_BYTES (32L << 20)
+
+/* Whether the inputs at paths (files, or folders of files) hold at least
+ * LARGE_LOAD_BYTES. Paths that cannot be read count nothing here; the
+ * run reports them. */
+static bool inputs_are_large(const char *const *paths, size_t npaths)
+{
+    long long total = 0;
+
+    for (size_t i = 0; i < npaths && total < LARGE_LOAD_BYTES; i++) {
+        struct stat st;
+        DIR *dir;
+        struct dirent *de;
+
+        if (stat(paths[i], &st))
+            continue;
+        if (!S_ISDIR(st.st_mode)) {
+            total += st.st_size;
+            continue;
+        }
+        dir = opendir(paths[i]);
+        if (!dir)
+            continue;
+        while ((de = readdir(dir)) && total < LARGE_LOAD_BYTES) {
+            struct strbuf path = STRBUF_INIT;
+
+            sb_addf(&path, "%s/%s", paths[i], de->d_name);
+            if (!stat(path.buf, &st) && S_ISREG(st.st_mode))
+                total += st.st_size;
+            sb_release(&path);
+        }
+        closedir(dir);
+    }
+    return total >= LARGE_LOAD_BYTES;
+}
 
 int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err)
 {
     struct import_run run = {0};
-    bool ok, rows_rejected, stored = false, in_tx = false, fk_off = false, cache_set = false;
-    int64_t cache_pages = 0;
+    bool ok, rows_rejected, stored = false, in_tx = false;
     char *rejects = NULL, *rejects_temp = NULL;
     int rc = -1;
 
@@ -493,20 +526,11 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
         return -1;
 
     /* The importer checks every reference itself, with the line of the
-     * row, so SQLite's per-row foreign key checks would only repeat that
-     * work. The pragma cannot change inside a transaction. */
-    if (db_sqlite(db) && db_exec(db, "PRAGMA foreign_keys = OFF", err))
+     * row, so the engine's per-row foreign key checks would only repeat
+     * that work. A dry run rolls back, so it gains nothing from leaving
+     * WAL mode. */
+    if (db_bulk_start(db, !opts->dry_run && inputs_are_large(paths, npaths), err))
         goto out;
-    fk_off = db_sqlite(db) != NULL;
-    /* A large load dirties more pages than db_open's 64 MiB page cache
-     * holds, so SQLite spills pages to the WAL before the commit. A
-     * 256 MiB cache cut the CPU time of bench/import.sh by about 7 %
-     * (docs/benchmarks.md). SQLite allocates cache pages only as it uses
-     * them, so small runs need no more memory. */
-    if (fk_off && (db_query_int64(db, "PRAGMA cache_size", 0, &cache_pages, err) ||
-                   db_exec(db, "PRAGMA cache_size = " RUN_CACHE_SIZE, err)))
-        goto out;
-    cache_set = fk_off;
     if (db_begin(db, err))
         goto out;
     in_tx = true;
@@ -546,19 +570,8 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
 out:
     if (in_tx)
         db_rollback(db);
-    if (cache_set) {
-        struct strbuf sql = STRBUF_INIT;
-
-        /* The value SQLite reported before the run, not user input. */
-        sb_addf(&sql, "PRAGMA cache_size = %lld", (long long)cache_pages);
-        if (db_exec(db, sql.buf, err) && rc >= 0) {
-            json_decref(*report);
-            *report = NULL;
-            rc = -1;
-        }
-        sb_release(&sql);
-    }
-    if (fk_off && db_exec(db, "PRAGMA foreign_keys = ON", err) && rc >= 0) {
+    /* Also after a failed start, which may have changed some settings. */
+    if (db_bulk_end(db, err) && rc >= 0) {
         json_decref(*report);
         *report = NULL;
         rc = -1;
