@@ -355,15 +355,16 @@ static bool files_ok(const struct import_run *run, bool *rows_rejected)
 }
 
 /* Brings the rollups up to date with what the batch wrote. */
-static int refresh_rollups(struct db *db, long long batch, struct strbuf *err)
+static int refresh_rollups(struct import_run *run, struct strbuf *err)
 {
     struct rollup_delta delta;
-    int rc;
+    int rc = 0;
 
     rollup_delta_init(&delta);
-    rc = rollup_delta_add_batch(db, &delta, batch, err) || rollups_refresh_delta(db, &delta, err)
-             ? -1
-             : 0;
+    delta.ahead = run->order_sums;
+    if (rollup_delta_add_batch(run->db, &delta, run->batch, err) ||
+        rollups_refresh_delta(run->db, &delta, err))
+        rc = -1;
     rollup_delta_free(&delta);
     return rc;
 }
@@ -388,7 +389,7 @@ static int store_run(struct import_run *run, struct strbuf *err)
     }
     if (batch_finish(run->db, run->batch, inserted, updated, err))
         return -1;
-    return refresh_rollups(run->db, run->batch, err);
+    return refresh_rollups(run, err);
 }
 
 /* The path of the rejected-rows file, or NULL when there is none to
@@ -459,6 +460,9 @@ int run_read(struct import_run *run, struct db *db, const struct import_options 
 
 void run_release(struct import_run *run)
 {
+    /* The worker reads the files' rows, so it stops first. */
+    order_sums_ahead_free(run->order_sums);
+    free(run->order_rows);
     for (size_t i = 0; i < run->nfiles; i++)
         free_file(run->files[i]);
     for (size_t i = 0; i < run->nnew_units; i++) {

@@ -16,6 +16,7 @@
 #include "import/convert.h"
 #include "import/import.h"
 #include "import/strmap.h"
+#include "metrics/rollup.h"
 
 /* A NULL integer cell; no converted value comes near it. */
 #define CELL_INT_NULL INT64_MIN
@@ -96,6 +97,10 @@ struct import_run {
     size_t nnew_units, new_units_alloc;
     long long batch; /* 0 until the batch exists */
     long units_inserted;
+    /* The order rollups' sums, computed beside the writes when the
+     * orders table was empty (see write.c); NULL otherwise. */
+    struct order_sums_ahead *order_sums;
+    struct order_rows *order_rows; /* the worker's iterator over the rows */
 };
 
 /* The text of a cell of a text column, or NULL; integer columns hold

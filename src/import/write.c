@@ -79,7 +79,9 @@ static int writer_prepare(struct writer *w, struct db *db, const struct table_la
     return -1;
 }
 
-/* Binds the row's cells to parameters first .. first + ncols - 1. */
+/* Binds the row's cells to parameters first .. first + ncols - 1. The
+ * texts are bound without a copy, since the file's text outlives every
+ * statement of the run. */
 static void bind_cells(struct db_stmt *st, const struct import_file *f, size_t row, int first)
 {
     const int64_t *cells = row_cells(f, row);
@@ -93,7 +95,7 @@ static void bind_cells(struct db_stmt *st, const struct import_file *f, size_t r
             else
                 db_bind_int64(st, idx, cells[c]);
         } else {
-            db_bind_text(st, idx, cell_text(f, row, c));
+            db_bind_text_static(st, idx, cell_text(f, row, c));
         }
     }
 }
@@ -402,6 +404,77 @@ static int write_new_units(struct import_run *run, struct strbuf *err)
     return rc;
 }
 
+/* The run's orders as the rollups read them: every accepted row of
+ * every orders file, in file order. */
+struct order_rows {
+    struct import_file *const *files;
+    size_t nfiles, file, row;
+    size_t col[6]; /* order_id, order_date, customer_id, employee_id, amount, status */
+};
+
+static size_t column_named(const struct table_layout *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (!strcmp(t->cols[i].name, name))
+            return i;
+    BUG("%s has no column %s", t->entity->name, name);
+}
+
+/* Runs on the rollups' worker thread, and only reads the files. */
+static bool next_order(void *ctx, struct order_fields *o)
+{
+    struct order_rows *it = ctx;
+
+    for (; it->file < it->nfiles; it->file++, it->row = 0) {
+        const struct import_file *f = it->files[it->file];
+
+        if (strcmp(f->entity->name, "orders"))
+            continue;
+        while (it->row < f->nrows) {
+            size_t row = it->row++;
+
+            if (f->states[row] & ROW_REJECTED)
+                continue;
+            o->order_id = cell_text(f, row, it->col[0]);
+            o->date = cell_text(f, row, it->col[1]);
+            o->customer_id = cell_text(f, row, it->col[2]);
+            o->employee_id = cell_text(f, row, it->col[3]);
+            o->amount = row_cells(f, row)[it->col[4]];
+            o->status = cell_text(f, row, it->col[5]);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Starts computing the order rollups' sums beside the writes, when the
+ * orders table is empty so that the run's rows will be all its rows.
+ * Called before the first orders file is written, after the
+ * organisation and the customers, which come earlier in the catalogue. */
+static int start_order_sums(struct import_run *run, const struct import_file *f,
+                            struct strbuf *err)
+{
+    static const char *const names[] = {"order_id", "order_date", "customer_id",
+                                        "employee_id", "amount", "status"};
+    struct order_rows *it;
+    bool empty;
+
+    if (run->order_sums)
+        return 0; /* started at the run's first orders file */
+    if (table_is_empty(run->db, f, &empty, err))
+        return -1;
+    if (!empty)
+        return 0;
+    it = xcalloc(1, sizeof(*it));
+    it->files = run->files;
+    it->nfiles = run->nfiles;
+    for (size_t c = 0; c < 6; c++)
+        it->col[c] = column_named(&f->layout, names[c]);
+    run->order_rows = it;
+    run->order_sums = order_sums_ahead_start(run->db, next_order, it, err);
+    return run->order_sums ? 0 : -1;
+}
+
 int write_rows(struct import_run *run, struct strbuf *err)
 {
     if (write_new_units(run, err))
@@ -411,7 +484,11 @@ int write_rows(struct import_run *run, struct strbuf *err)
         for (size_t i = 0; i < run->nfiles; i++) {
             struct import_file *f = run->files[i];
 
-            if (f->entity == entities[e] && write_file_rows(run, f, err))
+            if (f->entity != entities[e])
+                continue;
+            if (!strcmp(f->entity->name, "orders") && start_order_sums(run, f, err))
+                return -1;
+            if (write_file_rows(run, f, err))
                 return -1;
         }
     }

@@ -13,7 +13,9 @@
  *
  * An import usually refreshes only what it changed (rollup_delta.c); the
  * full rebuild here is its fallback and takes a few seconds on a million
- * orders (see docs/benchmarks.md).
+ * orders (see docs/benchmarks.md). When the importer loads an empty
+ * orders table, a worker thread computes the records and sums while the
+ * rows are written (rollup_ahead.c), and the rebuild only inserts them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +25,6 @@
 #include "metrics/rollup_events.h"
 #include "metrics/rollup_orders.h"
 #include "util/xalloc.h"
-
-struct first_purchase {
-    cdate day; /* DATE_NONE: no purchase yet */
-    char *order_id;
-    int seller;
-    int unit;
-};
 
 static int compare_id(const void *key, const void *elem)
 {
@@ -99,20 +94,50 @@ void free_customer_ids(struct customer_ids *c)
     c->n = 0;
 }
 
+bool order_fields_record(const struct order_fields *o, const struct org *org,
+                         const struct customer_ids *cust, struct order_rec *r)
+{
+    if (!o->date || date_parse(o->date, &r->day))
+        return false; /* stored dates are validated on import */
+    r->customer = customer_rank(cust, o->customer_id);
+    r->seller = org_employee_rank(org, o->employee_id);
+    r->unit = r->seller >= 0 ? org_unit_at(org, r->seller, r->day) : -1;
+    r->sales = sales_contribution(o->status, o->amount);
+    r->purchases = !strcmp(o->status, "completed") && o->amount > 0;
+    return r->sales || r->purchases;
+}
+
 bool order_record(struct db_stmt *st, const struct org *org, const struct customer_ids *cust,
                   struct order_rec *r)
 {
-    const char *status = db_column_text(st, 4);
-    int64_t amount = db_column_int64(st, 3);
+    struct order_fields o = {
+        .date = db_column_text(st, 0),
+        .customer_id = db_column_text(st, 1),
+        .employee_id = db_column_text(st, 2),
+        .amount = db_column_int64(st, 3),
+        .status = db_column_text(st, 4),
+        .order_id = db_column_text(st, 5),
+    };
 
-    if (date_parse(db_column_text(st, 0), &r->day))
-        return false; /* stored dates are validated on import */
-    r->customer = customer_rank(cust, db_column_text(st, 1));
-    r->seller = org_employee_rank(org, db_column_text(st, 2));
-    r->unit = r->seller >= 0 ? org_unit_at(org, r->seller, r->day) : -1;
-    r->sales = sales_contribution(status, amount);
-    r->purchases = !strcmp(status, "completed") && amount > 0;
-    return r->sales || r->purchases;
+    return order_fields_record(&o, org, cust, r);
+}
+
+void first_purchase_note(struct first_purchase *first, const struct order_rec *r,
+                         const char *order_id)
+{
+    struct first_purchase *f;
+
+    if (!r->purchases || r->customer < 0)
+        return;
+    f = &first[r->customer];
+    if (f->day == DATE_NONE || r->day < f->day ||
+        (r->day == f->day && strcmp(order_id, f->order_id) < 0)) {
+        free(f->order_id);
+        f->order_id = xstrdup(order_id);
+        f->day = r->day;
+        f->seller = r->seller;
+        f->unit = r->unit;
+    }
 }
 
 /* Reads every order into records and finds each customer's first
@@ -134,18 +159,7 @@ static int read_orders(struct db *db, const struct org *org, const struct custom
 
         if (!order_record(st, org, cust, &r))
             continue;
-        if (r.purchases && r.customer >= 0) {
-            struct first_purchase *f = &first[r.customer];
-
-            if (f->day == DATE_NONE || r.day < f->day ||
-                (r.day == f->day && strcmp(order_id, f->order_id) < 0)) {
-                free(f->order_id);
-                f->order_id = xstrdup(order_id);
-                f->day = r.day;
-                f->seller = r.seller;
-                f->unit = r.unit;
-            }
-        }
+        first_purchase_note(first, &r, order_id);
         XGROW(recs->recs, recs->alloc, recs->n + 1);
         recs->recs[recs->n++] = r;
     }
@@ -284,7 +298,7 @@ out:
     return rc;
 }
 
-int write_day_rollups(struct db *db, struct order_recs *r, bool seller, struct strbuf *err)
+void merge_day_recs(struct order_recs *r, bool seller)
 {
     size_t kept = 0;
 
@@ -295,19 +309,82 @@ int write_day_rollups(struct db *db, struct order_recs *r, bool seller, struct s
         r->n = kept;
     }
     r->n = sort_merge(r->recs, r->n, seller ? compare_seller_day : compare_customer_day);
-    if (insert_recs(db, seller ? "rollup_seller_day" : "rollup_customer_day", r->recs, r->n,
-                    !seller, err))
-        return -1;
+}
+
+void merge_month_recs(struct order_recs *r, bool seller)
+{
     for (size_t i = 0; i < r->n; i++)
         r->recs[i].day = date_month_index(r->recs[i].day);
-    return 0;
+    r->n = sort_merge(r->recs, r->n, seller ? compare_seller_month : compare_customer_month);
+}
+
+int insert_day_recs(struct db *db, const struct order_recs *r, bool seller, struct strbuf *err)
+{
+    return insert_recs(db, seller ? "rollup_seller_day" : "rollup_customer_day", r->recs, r->n,
+                       !seller, err);
+}
+
+int insert_month_recs(struct db *db, const struct order_recs *r, bool seller, struct strbuf *err)
+{
+    return insert_recs(db, seller ? "rollup_seller_month" : "rollup_customer_month", r->recs,
+                       r->n, !seller, err);
+}
+
+int write_day_rollups(struct db *db, struct order_recs *r, bool seller, struct strbuf *err)
+{
+    merge_day_recs(r, seller);
+    return insert_day_recs(db, r, seller, err);
 }
 
 int write_month_rollups(struct db *db, struct order_recs *r, bool seller, struct strbuf *err)
 {
     r->n = sort_merge(r->recs, r->n, seller ? compare_seller_month : compare_customer_month);
-    return insert_recs(db, seller ? "rollup_seller_month" : "rollup_customer_month", r->recs,
-                       r->n, !seller, err);
+    return insert_month_recs(db, r, seller, err);
+}
+
+/* A copy of r's records. */
+static struct order_recs copy_recs(const struct order_recs *r)
+{
+    struct order_recs c = {xmalloc((r->n + 1) * sizeof(*c.recs)), r->n, r->n};
+
+    if (r->n)
+        memcpy(c.recs, r->recs, r->n * sizeof(*c.recs));
+    return c;
+}
+
+void order_sums_build(struct order_recs *recs, struct order_sums *out)
+{
+    out->customer_day = copy_recs(recs);
+    out->seller_day = *recs;
+    memset(recs, 0, sizeof(*recs));
+
+    merge_day_recs(&out->seller_day, true);
+    out->seller_month = copy_recs(&out->seller_day);
+    merge_month_recs(&out->seller_month, true);
+    merge_day_recs(&out->customer_day, false);
+    out->customer_month = copy_recs(&out->customer_day);
+    merge_month_recs(&out->customer_month, false);
+}
+
+struct first_purchase *first_purchases_new(size_t ncustomers)
+{
+    struct first_purchase *first = xcalloc(ncustomers + 1, sizeof(*first));
+
+    for (size_t i = 0; i < ncustomers; i++)
+        first[i].day = DATE_NONE;
+    return first;
+}
+
+void order_sums_free(struct order_sums *s)
+{
+    free(s->seller_day.recs);
+    free(s->seller_month.recs);
+    free(s->customer_day.recs);
+    free(s->customer_month.recs);
+    for (size_t i = 0; s->first && i < s->nfirst; i++)
+        free(s->first[i].order_id);
+    free(s->first);
+    memset(s, 0, sizeof(*s));
 }
 
 static int write_first_purchases(struct db *db, const struct first_purchase *first, size_t n,
@@ -359,15 +436,12 @@ static int set_order_indexes(struct db *db, bool create, struct strbuf *err)
 }
 
 int rebuild_order_rollups(struct db *db, const struct org *org, const struct customer_ids *cust,
-                          struct strbuf *err)
+                          struct order_sums_ahead *ahead, struct strbuf *err)
 {
-    struct first_purchase *first = xcalloc(cust->n + 1, sizeof(*first));
-    struct order_recs recs = {0}, copy = {0};
+    struct order_sums sums = {0};
     int rc = -1;
 
     /* Start from empty order rollups. */
-    for (size_t i = 0; i < cust->n; i++)
-        first[i].day = DATE_NONE;
     if (db_exec(db,
                 "DELETE FROM rollup_seller_day; DELETE FROM rollup_seller_month;"
                 "DELETE FROM rollup_customer_day; DELETE FROM rollup_customer_month;"
@@ -376,31 +450,35 @@ int rebuild_order_rollups(struct db *db, const struct org *org, const struct cus
         set_order_indexes(db, false, err))
         goto out;
 
-    /* One pass over the orders. */
-    if (read_orders(db, org, cust, &recs, first, err))
-        goto out;
+    /* The sums: from a worker that computed them while the orders were
+     * written, or from one pass over the orders. */
+    if (ahead) {
+        order_sums_ahead_take(ahead, &sums);
+    } else {
+        struct order_recs recs = {0};
 
-    /* The seller sums reorder the records, so the customer sums work on
-     * a copy. */
-    copy.recs = xmalloc((recs.n + 1) * sizeof(*copy.recs));
-    copy.n = copy.alloc = recs.n;
-    if (recs.n)
-        memcpy(copy.recs, recs.recs, recs.n * sizeof(*copy.recs));
-    if (write_day_rollups(db, &recs, true, err) || write_month_rollups(db, &recs, true, err) ||
-        write_day_rollups(db, &copy, false, err) || write_month_rollups(db, &copy, false, err) ||
-        write_first_purchases(db, first, cust->n, err) || set_order_indexes(db, true, err))
+        sums.first = first_purchases_new(cust->n);
+        sums.nfirst = cust->n;
+        if (read_orders(db, org, cust, &recs, sums.first, err)) {
+            free(recs.recs);
+            goto out;
+        }
+        order_sums_build(&recs, &sums);
+    }
+
+    if (insert_day_recs(db, &sums.seller_day, true, err) ||
+        insert_month_recs(db, &sums.seller_month, true, err) ||
+        insert_day_recs(db, &sums.customer_day, false, err) ||
+        insert_month_recs(db, &sums.customer_month, false, err) ||
+        write_first_purchases(db, sums.first, sums.nfirst, err) || set_order_indexes(db, true, err))
         goto out;
     rc = 0;
 out:
-    for (size_t i = 0; i < cust->n; i++)
-        free(first[i].order_id);
-    free(first);
-    free(recs.recs);
-    free(copy.recs);
+    order_sums_free(&sums);
     return rc;
 }
 
-int rollups_refresh(struct db *db, struct strbuf *err)
+int rollups_refresh_all(struct db *db, struct order_sums_ahead *ahead, struct strbuf *err)
 {
     struct org org;
     struct customer_ids cust = {0};
@@ -411,7 +489,7 @@ int rollups_refresh(struct db *db, struct strbuf *err)
         load_customer_ids(db, &cust, true, err))
         goto out;
 
-    if (rebuild_order_rollups(db, &org, &cust, err) ||
+    if (rebuild_order_rollups(db, &org, &cust, ahead, err) ||
         rollups_refresh_events(db, &org, cust.ids, cust.n, ROLLUP_EVENTS_ALL, err) ||
         db_exec(db, "INSERT OR REPLACE INTO meta VALUES ('rollups_stale', '0')", err))
         goto out;
@@ -420,6 +498,11 @@ out:
     free_customer_ids(&cust);
     org_free(&org);
     return rc;
+}
+
+int rollups_refresh(struct db *db, struct strbuf *err)
+{
+    return rollups_refresh_all(db, NULL, err);
 }
 
 int rollups_ensure_fresh(struct db *db, struct strbuf *err)

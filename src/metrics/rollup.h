@@ -8,12 +8,15 @@
 #define CAIRN_ROLLUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "db/db.h"
 
 /* The changes of one or more import batches that the rollups depend on:
  * the groups of rollups that need work and, for the order rollups, the
  * order days and customers of the changed rows. */
+struct order_sums_ahead;
+
 struct rollup_delta {
     bool full;          /* organisation or customer set changed: rebuild all */
     unsigned events;    /* event rollups to rebuild (ROLLUP_* of rollup_events.h) */
@@ -24,7 +27,36 @@ struct rollup_delta {
     size_t ndays, days_alloc;
     char **customers;   /* customer_id values of the changed order rows */
     size_t ncustomers, customers_alloc;
+    struct order_sums_ahead *ahead; /* sums of every order, computed ahead; not owned */
 };
+
+/* One order as a caller keeps it in memory. Every text but status may
+ * be NULL. */
+struct order_fields {
+    const char *order_id, *date, *customer_id, *employee_id, *status;
+    int64_t amount; /* fen */
+};
+
+/* Stores the next order in *o; returns false after the last one. */
+typedef bool (*order_fields_next)(void *ctx, struct order_fields *o);
+
+/*
+ * Starts a worker thread that computes the order rollups' sums from the
+ * orders next yields while the caller goes on writing them. The order
+ * rollups' full rebuild then takes these sums instead of reading the
+ * orders back, when the caller passes the result in rollup_delta.ahead.
+ *
+ * The caller guarantees three things. next yields exactly the rows the
+ * orders table will contain at that rebuild. The data behind them stays
+ * unchanged until order_sums_ahead_free. The organisation and the
+ * customers in db do not change after this call, because their ranks are
+ * read here, on the calling thread. Returns NULL, with a message in err,
+ * when they cannot be read.
+ */
+struct order_sums_ahead *order_sums_ahead_start(struct db *db, order_fields_next next, void *ctx,
+                                                struct strbuf *err);
+/* Waits for the worker, if still running, and frees its results. */
+void order_sums_ahead_free(struct order_sums_ahead *a);
 
 void rollup_delta_init(struct rollup_delta *d);
 void rollup_delta_free(struct rollup_delta *d);

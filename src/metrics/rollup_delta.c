@@ -395,7 +395,7 @@ int rollups_refresh_delta(struct db *db, struct rollup_delta *d, struct strbuf *
                        &stale, err))
         return -1;
     if (stale || d->full)
-        return rollups_refresh(db, err);
+        return rollups_refresh_all(db, d->ahead, err);
     if (!d->orders && !d->events)
         return 0;
 
@@ -403,7 +403,7 @@ int rollups_refresh_delta(struct db *db, struct rollup_delta *d, struct strbuf *
      * rank ids as the stored rollups do. */
     if (org_load(db, &org, err) || load_customer_ids(db, &cust, false, err))
         goto out;
-    if (d->orders_full ? rebuild_order_rollups(db, &org, &cust, err)
+    if (d->orders_full ? rebuild_order_rollups(db, &org, &cust, d->ahead, err)
                       : d->orders && refresh_order_days(db, &org, &cust, d, err))
         goto out;
     if (d->events && rollups_refresh_events(db, &org, cust.ids, cust.n, d->events, err))

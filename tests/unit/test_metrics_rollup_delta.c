@@ -315,6 +315,53 @@ static void new_customer_rebuilds_all(void **state)
     assert_rollups_match_full_rebuild(f);
 }
 
+/* Orders loaded into an empty table get their rollup sums from a worker
+ * thread during the writes. Two orders files in one run (two folders),
+ * one with a rejected row skipped, must give the rollups of a rebuild
+ * that reads the stored orders back. */
+static void empty_table_load_from_two_files(void **state)
+{
+    struct fixture *f = *state;
+    struct import_options opts = {.skip_bad_rows = true};
+    struct strbuf err = STRBUF_INIT;
+    json_t *report = NULL;
+    char *dirs[2], *rejects = path_join(f->dir, "rejected.csv");
+    const char *paths[2];
+    int64_t stored = -1;
+
+    if (db_exec(f->db, "DELETE FROM orders", &err) || rollups_refresh(f->db, &err))
+        fail_msg("%s", err.buf);
+    dirs[0] = path_join(f->dir, "part1");
+    dirs[1] = path_join(f->dir, "part2");
+    free(write_file(dirs[0], "orders.csv",
+                    "order_id,order_date,customer_id,employee_id,amount,product,status\n"
+                    "P1,2024-03-15,C2,E2,10.00,,completed\n"
+                    "P2,2024-03-16,C2,E2,20.00,,completed\n"
+                    "P3,2024-03-16,C2,E2,not-money,,completed\n"
+                    "P4,2024-01-05,C3,E3,5.00,,refunded\n"));
+    free(write_file(dirs[1], "orders.csv",
+                    "order_id,order_date,customer_id,employee_id,amount,product,status\n"
+                    "Q1,2024-01-05,C3,E1,7.00,,completed\n"
+                    "Q2,2024-01-05,C3,E1,0.00,,completed\n"
+                    "Q3,2024-02-29,,E1,3.00,,completed\n"
+                    "Q4,2024-02-29,C1,E2,8.00,,cancelled\n"));
+    paths[0] = dirs[0];
+    paths[1] = dirs[1];
+    opts.rejects_path = rejects;
+    if (import_run(f->db, paths, 2, &opts, &report, &err) != IMPORT_OK)
+        fail_msg("import failed: %s", err.buf);
+    if (db_query_int64(f->db, "SELECT count(*) FROM orders", 0, &stored, &err))
+        fail_msg("%s", err.buf);
+    assert_int_equal(stored, 7);
+    assert_rollups_match_full_rebuild(f);
+
+    json_decref(report);
+    free(dirs[0]);
+    free(dirs[1]);
+    free(rejects);
+    sb_release(&err);
+}
+
 /* The comparison finds a changed rollup row and names its table. */
 static void verify_finds_difference(void **state)
 {
@@ -342,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unchanged_run_needs_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(events_and_owners, setup, teardown),
         cmocka_unit_test_setup_teardown(new_customer_rebuilds_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(empty_table_load_from_two_files, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_finds_difference, setup, teardown),
     };
 
