@@ -193,6 +193,16 @@ static void set_accuracy(json_t *j, const char *mae_key, const char *mape_key,
                         a->ape_n ? json_real(a->ape_sum / (double)a->ape_n) : json_null());
 }
 
+/* The figures of choosing month by month on earlier errors only. */
+static json_t *online_json(const struct fc_accuracy *online, const struct fc_accuracy *baseline)
+{
+    json_t *j = json_pack("{s:I}", "forecasts", (json_int_t)online->n);
+
+    set_accuracy(j, "mae", "mape", online);
+    set_accuracy(j, "baseline_mae", "baseline_mape", baseline);
+    return j;
+}
+
 static json_t *unit_evaluation(const struct forecast_series *s, const struct fc_choice *c)
 {
     json_t *mae = json_object();
@@ -207,13 +217,14 @@ static json_t *unit_evaluation(const struct forecast_series *s, const struct fc_
     json_object_set_new(j, "candidates_mae", mae);
     set_accuracy(j, "mae", "mape", &c->chosen);
     set_accuracy(j, "baseline_mae", "baseline_mape", &c->baseline_all);
+    json_object_set_new(j, "online", online_json(&c->online, &c->online_baseline));
     return j;
 }
 
 static json_t *evaluation_json(const struct forecast_data *d, const struct backtest_totals *t,
                                json_t *units)
 {
-    json_t *methods = json_object(), *root, *online;
+    json_t *methods = json_object(), *root;
     char day[DATE_BUFSIZE], month[8];
 
     for (int m = 0; m < FC_METHOD_COUNT; m++)
@@ -227,10 +238,7 @@ static json_t *evaluation_json(const struct forecast_data *d, const struct backt
                      "forecasts", (json_int_t)t->chosen.n, "methods", methods);
     set_accuracy(root, "mae", "mape", &t->chosen);
     set_accuracy(root, "baseline_mae", "baseline_mape", &t->baseline_all);
-    online = json_pack("{s:I}", "forecasts", (json_int_t)t->online.n);
-    set_accuracy(online, "mae", "mape", &t->online);
-    set_accuracy(online, "baseline_mae", "baseline_mape", &t->online_baseline);
-    json_object_set_new(root, "online", online);
+    json_object_set_new(root, "online", online_json(&t->online, &t->online_baseline));
     json_object_set_new(root, "per_unit", units);
     return root;
 }
