@@ -54,7 +54,9 @@ int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct str
 int risk_churn(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err);
 
 /* One unit's sales forecast for the month after the last whole month up
- * to as_of. Money in fen. */
+ * to as_of. Money in fen. unit is "company" for the company. The list
+ * also contains every unit of the tree with a stored model, so a root
+ * unit that is the only root repeats the company's figures. */
 struct unit_forecast {
     char *unit;
     cdate month;              /* first day of the forecast month */
