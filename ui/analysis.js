@@ -258,3 +258,105 @@ async function renderLinkage(generation) {
   document.getElementById('linkage-body').replaceChildren(...cards);
   draws.forEach((draw) => draw());
 }
+
+// ---- Model scores ----
+
+// The stored models' current scores (GET /api/v1/risk/attrition,
+// /api/v1/risk/churn and /api/v1/forecast) on the unit, employee and
+// customer pages. The server filters the rows to the caller's scope and
+// writes the factors in the page's language (the cairn_lang cookie).
+
+const riskListLength = 10;
+
+// Whether the role may see attrition risk: the server answers 403 to
+// finance and rep callers, so the page does not ask for them.
+function maySeeAttrition(role) {
+  return role === 'gm' || role === 'hr' || role === 'team_lead';
+}
+
+function riskNote(answer) {
+  return el('p', 'note', answer.stored
+    ? t('risk_rank_note', { top: answer.top, n: answer.n, as_of: answer.as_of })
+    : t('risk_not_trained', { model: answer.model }));
+}
+
+function riskRank(r) {
+  return r.rank + (r.top ? ' · ' + t('risk_top') : '');
+}
+
+// A card of the riskiest rows (the first riskListLength), each with its
+// factors. subject gives the name column: label, and the page of a row.
+function riskCard(titleKey, answer, subject) {
+  const rows = answer.rows.slice(0, riskListLength);
+  const box = card(t(titleKey), riskNote(answer), table([
+    { label: subject.label, value: (r) => r.name || r.subject, href: subject.href },
+    { label: 'risk_probability', value: (r) => r.probability, kind: 'ratio' },
+    { label: 'risk_rank', value: riskRank },
+    { label: 'risk_factors', value: (r) => r.factors.join('; ') },
+  ], rows));
+  if (answer.rows.length > rows.length) {
+    box.append(el('p', 'note', t('risk_more', { shown: rows.length, total: answer.rows.length })));
+  }
+  box.classList.add('risk-card');
+  return box;
+}
+
+function forecastCard(answer) {
+  const box = card(t('risk_forecast'), el('p', 'note', answer.stored ? t('risk_forecast_note')
+    : t('risk_not_trained', { model: answer.model })), table([
+    { label: 'unit_heading', value: (f) => f.name || f.unit, href: (f) => '#/unit/' + encodeURIComponent(f.unit) },
+    { label: 'risk_month', value: (f) => f.month },
+    { label: 'risk_forecast_value', value: (f) => f.forecast, kind: 'money' },
+    { label: 'risk_interval', value: (f) => formatValue(f.lower, 'money') + ' – ' + formatValue(f.upper, 'money') },
+    { label: 'risk_trend', value: (f) => f.trend, kind: 'money' },
+    { label: 'risk_turning', value: (f) => (f.turning ? t('risk_turning_yes') : '') },
+  ], answer.rows));
+  box.classList.add('risk-card', 'forecast-card');
+  return box;
+}
+
+// The risk cards of a unit page: its employees' attrition risk (for the
+// roles that may see it), its customers' churn risk and its forecast.
+async function unitRiskCards(scope) {
+  const args = '?' + query({ scope });
+  const [attrition, churn, forecast] = await Promise.all([
+    maySeeAttrition(state.session.role) ? api('/api/v1/risk/attrition' + args) : null,
+    api('/api/v1/risk/churn' + args),
+    api('/api/v1/forecast' + args),
+  ]);
+  const cards = [];
+  if (attrition) {
+    cards.push(riskCard('risk_attrition', attrition,
+      { label: 'col_name', href: (r) => '#/employee/' + encodeURIComponent(r.subject) }));
+  }
+  cards.push(riskCard('risk_churn', churn,
+    { label: 'col_customer', href: (r) => '#/customer/' + encodeURIComponent(r.subject) }));
+  cards.push(forecastCard(forecast));
+  return cards;
+}
+
+// The risk facts of one employee or customer: its probability, rank and
+// factors, or why there are none.
+function oneRiskCard(titleKey, answer) {
+  const r = answer.rows[0];
+  const box = card(t(titleKey), r ? facts([
+    ['risk_probability', formatValue(r.probability, 'ratio')],
+    ['risk_rank', riskRank(r) + ' / ' + answer.n],
+    ['risk_factors', r.factors.join('; ')],
+  ]) : el('p', 'note', answer.stored ? t('risk_none') : t('risk_not_trained', { model: answer.model })));
+  box.classList.add('risk-card');
+  return box;
+}
+
+async function employeeRiskCards(id) {
+  if (!maySeeAttrition(state.session.role)) {
+    return [];
+  }
+  const answer = await api('/api/v1/risk/attrition?' + query({ scope: 'employee:' + id }));
+  return [oneRiskCard('risk_attrition', answer)];
+}
+
+async function customerRiskCards(id) {
+  const answer = await api('/api/v1/risk/churn?' + query({ customer: id }));
+  return [oneRiskCard('risk_churn', answer)];
+}

@@ -608,7 +608,8 @@ async function renderUnit(generation, id, params) {
     { label: 'col_phone', value: (e) => e.phone },
   ], unit.employees));
   employees.firstChild.append(...exportLinks('/api/v1/units/' + encodeURIComponent(id)));
-  box.replaceChildren(head, ordersCard, employees);
+  const risks = await current(generation, unitRiskCards(scope));
+  box.replaceChildren(head, ordersCard, employees, ...risks);
 }
 
 async function renderEmployee(generation, id) {
@@ -640,7 +641,8 @@ async function renderEmployee(generation, id) {
   customers.firstChild.append(...exportLinks(base + 'customers'));
   const orders = card(t('orders'), scrolling(table(orderColumns, e.orders)));
   orders.firstChild.append(...exportLinks(base + 'orders'));
-  document.getElementById('detail').replaceChildren(head, customers, orders);
+  const risks = await current(generation, employeeRiskCards(id));
+  document.getElementById('detail').replaceChildren(head, ...risks, customers, orders);
 }
 
 async function renderCustomer(generation, id) {
@@ -669,7 +671,8 @@ async function renderCustomer(generation, id) {
     { label: 'col_seller', value: (s) => s.employee_id },
   ], c.surveys));
   surveys.firstChild.append(...exportLinks(base + 'surveys'));
-  document.getElementById('detail').replaceChildren(head, orders, owners, surveys);
+  const risks = await current(generation, customerRiskCards(id));
+  document.getElementById('detail').replaceChildren(head, ...risks, orders, owners, surveys);
 }
 
 // ---- Routing ----

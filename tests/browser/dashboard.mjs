@@ -2,8 +2,10 @@
 // "cairn serve" on a free loopback port, and drives Debian's chromium
 // through playwright-core (never a downloaded browser): the GM's overview
 // with its four key results and charts, the English switch, the drill-down
-// from a team's sales to its orders, a CSV export, the explain, linkage
-// and import pages, and a team lead limited to its own team. Screenshots go to the artifacts folder.
+// from a team's sales to its orders, the model risk lists of the team
+// page in Chinese and English, a CSV export, the explain, linkage and
+// import pages, and a team lead limited to its own team. Screenshots go
+// to the artifacts folder.
 //
 // Usage: node dashboard.mjs CAIRN_BINARY ARTIFACTS_DIR
 // Exit 0 passed, 1 failed, 77 skipped (chromium or node_modules missing).
@@ -82,6 +84,9 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-browser-'));
 const db = path.join(work, 'demo.db');
 fs.mkdirSync(artifacts, { recursive: true });
 run(['--db', db, 'demo', '--no-serve']);
+for (const model of ['attrition', 'churn', 'forecast']) {
+  run(['--db', db, 'model', 'train', model]);
+}
 run(['--db', db, 'user', 'add', 'boss', '--role', 'gm'], 'boss-password-1\n');
 run(['--db', db, 'user', 'add', 'lead1', '--role', 'team_lead', '--scope', 'unit:HZ01'], 'lead-password-1\n');
 run(['--db', db, 'user', 'add', 'rep1', '--role', 'rep', '--scope', 'employee:E00002'], 'rep-password-1\n');
@@ -179,6 +184,40 @@ try {
   check(Math.round(yuan(totalNote)) === yuan(teamSales), 'the orders add up to the team sales ' + teamSales + ': ' + totalNote);
   await page.screenshot({ path: path.join(artifacts, 'team-orders.png'), fullPage: true });
 
+  // The team page's risk lists: attrition of its employees, churn of its
+  // customers and its forecast, with factors in the page's language.
+  const riskCards = () => page.$$eval('.risk-card', (cards) => cards.map((c) => ({
+    title: c.querySelector('h2').textContent,
+    rows: [...c.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((x) => x.textContent)),
+  })));
+  let risks = await riskCards();
+  check(risks.map((r) => r.title).join('|') === '离职风险|客户流失风险|销售额预测',
+    'the team page shows the three risk lists in Chinese: ' + risks.map((r) => r.title).join(', '));
+  check(risks.every((r) => r.rows.length > 0), 'every risk list has rows: ' + risks.map((r) => r.rows.length).join(','));
+  check(risks[0].rows.every((r) => /^\d+\.\d%$/.test(r[1])), 'attrition risk is a percentage: ' + risks[0].rows.map((r) => r[1]).join(','));
+  check(risks[0].rows.some((r) => /[\u4e00-\u9fff]/.test(r[3])), 'the attrition factors are in Chinese: ' + risks[0].rows.map((r) => r[3]).join(' | '));
+  check(risks[1].rows.some((r) => /[\u4e00-\u9fff]/.test(r[3])), 'the churn factors are in Chinese');
+  check(risks[2].rows.length === 1 && /^¥[\d,]+ – ¥[\d,]+$/.test(risks[2].rows[0][3]),
+    'the forecast of the team has its interval: ' + JSON.stringify(risks[2].rows));
+  await page.locator('.risk-card').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'team-risk-zh.png'), fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => {
+    const title = document.querySelector('.risk-card h2');
+    return document.body.dataset.ready && title && title.textContent === 'Attrition risk';
+  });
+  risks = await riskCards();
+  check(risks.map((r) => r.title).join('|') === 'Attrition risk|Churn risk|Sales forecast', 'the risk lists are titled in English');
+  check(risks[0].rows.every((r) => !/[\u4e00-\u9fff]/.test(r[3])) && risks[0].rows.some((r) => r[3] !== '—'),
+    'the attrition factors are in English: ' + risks[0].rows.map((r) => r[3]).join(' | '));
+  check(risks[1].rows.every((r) => !/[\u4e00-\u9fff]/.test(r[3])), 'the churn factors are in English');
+  await page.screenshot({ path: path.join(artifacts, 'team-risk-en.png'), fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => {
+    const title = document.querySelector('.risk-card h2');
+    return document.documentElement.lang === 'zh-CN' && document.body.dataset.ready && title && title.textContent === '离职风险';
+  });
+
   // CSV export with a Chinese file name.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -202,11 +241,13 @@ try {
   // An employee and a customer page.
   await page.locator('#unit-orders tbody tr').first().locator('td').nth(3).locator('a').click();
   await page.waitForSelector('body[data-ready^="#/employee/"]');
-  check(await page.$$eval('#detail .card', (c) => c.length) === 3, 'the employee page shows its facts, customers and orders');
+  check(await page.$$eval('#detail .card', (c) => c.length) === 4, 'the employee page shows its facts, attrition risk, customers and orders');
+  check(await page.textContent('#detail .risk-card h2') === '离职风险', 'the employee page has its attrition risk');
   await page.screenshot({ path: path.join(artifacts, 'employee.png'), fullPage: true });
-  await page.locator('#detail .card').nth(2).locator('tbody tr').first().locator('td').nth(2).locator('a').click();
+  await page.locator('#detail .card').nth(3).locator('tbody tr').first().locator('td').nth(2).locator('a').click();
   await page.waitForSelector('body[data-ready^="#/customer/"]');
-  check(await page.$$eval('#detail .card', (c) => c.length) === 4, 'the customer page shows orders, owner history and surveys');
+  check(await page.$$eval('#detail .card', (c) => c.length) === 5, 'the customer page shows churn risk, orders, owner history and surveys');
+  check(await page.textContent('#detail .risk-card h2') === '客户流失风险', 'the customer page has its churn risk');
   await page.screenshot({ path: path.join(artifacts, 'customer.png'), fullPage: true });
 
   // Alerts with their badge.
