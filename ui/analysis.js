@@ -1,6 +1,7 @@
 // Cairn dashboard analysis pages: 解释 (GET /api/v1/explain, a change in
 // sales split three ways, each split drawn as a waterfall) and 关联分析
-// (GET /api/v1/linkage, the three linkage views). It is loaded after
+// (GET /api/v1/linkage, the three linkage views), and the model risk
+// lists of the unit, employee and customer pages. It is loaded after
 // app.js and uses its helpers (t, el, card, table, api, chartIn, …).
 'use strict';
 
