@@ -7,9 +7,9 @@
  * cut-offs whose label windows end on or before that day (D - 180,
  * D - 210, ...), so no label of the test period reaches the training.
  * train fits the logistic regression on the 12 cut-offs whose label
- * windows end on or before the as-of day and stores it with that
- * evaluation in the models table as "churn"; "model score churn"
- * (cmd_dbmodel.c through risk_churn) applies it.
+ * windows end on or before the as-of day. It stores the model with that
+ * evaluation in the models table as "churn", where risk_churn
+ * (score_churn.c) finds it for "model score churn".
  */
 #include <stdio.h>
 #include <stdlib.h>
