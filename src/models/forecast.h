@@ -122,8 +122,9 @@ struct fc_outcome {
  * or -1 when a model does not apply to y. */
 int fc_apply(const struct fc_choice *c, const double *y, size_t n, struct fc_outcome *out);
 
-/* The q-quantile of v[0..n) by linear interpolation between order
- * statistics (Hyndman and Fan type 7); sorts v. n must be positive. */
+/* Returns the q-quantile of v[0..n): the value at position q (n - 1) of
+ * the sorted values, interpolated linearly. Sorts v. n must be
+ * positive. */
 double fc_quantile(double *v, size_t n, double q);
 
 /* The monthly sales series of every unit, company first, then the

@@ -1,11 +1,11 @@
 /*
  * Exponential smoothing of one monthly series, the rolling-origin
  * back-test that chooses a model, and the turning-point rule. The
- * models are the usual component forms (Hyndman and Athanasopoulos,
- * "Forecasting: Principles and Practice", chapter 8). The seasonal
- * models start from the first two seasons, the trend models from the
- * first two months, and the parameters minimise the sum of squared
- * one-step errors.
+ * models are written in component form, with one update equation each
+ * for the level, the trend and the seasonal term. The seasonal models
+ * start from the first two seasons, the trend models from the first two
+ * months, and the parameters minimise the sum of squared one-step
+ * errors.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -62,7 +62,7 @@ static void holt_winters_starts_exact(void **state)
     assert_float_equal(st.trend, 50.0, 1e-9);
 }
 
-static void quantile_type7(void **state)
+static void quantile_interpolates(void **state)
 {
     /* Sorted 1, 2, 3, 4: position 0.3 and 2.7 of 0..3. */
     double v[] = {4, 1, 3, 2}, one[] = {-7};
@@ -325,7 +325,7 @@ int main(void)
         cmocka_unit_test(holt_run_by_hand),
         cmocka_unit_test(damped_holt_by_hand),
         cmocka_unit_test(holt_winters_starts_exact),
-        cmocka_unit_test(quantile_type7),
+        cmocka_unit_test(quantile_interpolates),
         cmocka_unit_test(constant_series),
         cmocka_unit_test(straight_line),
         cmocka_unit_test(seasonal_series),
