@@ -139,10 +139,11 @@ static int sales_turning(struct alert_ctx *ctx, unsigned *skipped, struct strbuf
     for (size_t i = 0; i < list.n; i++) {
         const struct unit_forecast *f = &list.v[i];
         int u = org_unit_rank(&ctx->org, f->unit);
-        bool company = !strcmp(f->unit, "company") || (u >= 0 && u == ctx->root && ctx->single_root);
+        bool company = !strcmp(f->unit, "company");
         const char *owner;
 
-        if (!f->turning)
+        /* The single root unit repeats the company, which has its own row. */
+        if (!f->turning || (u >= 0 && u == ctx->root && ctx->single_root))
             continue;
         /* The company is always "company", never its root unit. */
         if (company) {

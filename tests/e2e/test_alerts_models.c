@@ -377,11 +377,11 @@ static void sales_turning_units(void **state)
                                          "--models", "--format", "json"),
                           0);
     json_array_foreach(scores, i, row) {
-        const char *unit = json_string_value(json_object_get(row, "subject"));
-        const char *subject = !strcmp(unit, "HQ") ? "company" : unit;
+        const char *subject = json_string_value(json_object_get(row, "subject"));
         size_t k;
 
-        if (!json_is_true(json_object_get(row, "turning")))
+        /* HQ, the single root, is reported only through its "company" row. */
+        if (!json_is_true(json_object_get(row, "turning")) || !strcmp(subject, "HQ"))
             continue;
         turning++;
         json_array_foreach(list, k, a) {
