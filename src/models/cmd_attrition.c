@@ -25,7 +25,6 @@
 #include "models/cmd_model.h"
 #include "models/stored.h"
 #include "util/i18n.h"
-#include "util/xalloc.h"
 
 #define TRAINING_CUTOFFS 24
 #define CUTOFF_STEP 30
@@ -118,17 +117,11 @@ int model_eval_attrition(struct cli *cli, int argc, char **argv)
         cli_error("%s", err.buf);
         goto out;
     }
-    if (!strcmp(req.format, "json")) {
-        cli_print_json(split_evaluation_json("attrition", &rows.d, res, best, test_from, req.as_of,
-                                             ATTRITION_HORIZON));
-    } else {
-        struct dataset test_view = rows.d;
-
-        test_view.n = rows.d.n - test_from;
+    if (!strcmp(req.format, "text"))
         printf(_("Attrition: trained on %zu rows of earlier cut-offs, tested on the %zu "
-                 "employees of the cut-off\n"), test_from, test_view.n);
-        evaluation_print(&test_view, res, 1, best, dataset_positives(&rows.d, test_from, rows.d.n));
-    }
+                 "employees of the cut-off\n"), test_from, rows.d.n - test_from);
+    split_evaluation_output(req.format, "attrition", &rows.d, res, best, test_from, req.as_of,
+                            ATTRITION_HORIZON);
     for (int l = 0; l < LEARNER_COUNT; l++)
         learner_result_free(&res[l]);
     rc = EXIT_OK;
@@ -146,12 +139,11 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
     struct model_request req;
     struct attrition_rows rows, eval_rows;
     struct learner_result res[LEARNER_COUNT];
-    struct logistic_model model;
     struct hr_data hr;
     struct strbuf err = STRBUF_INIT, eval_err = STRBUF_INIT;
     struct db *db;
-    json_t *evaluation = NULL, *out;
-    size_t *all, test_from, positives;
+    json_t *evaluation = NULL;
+    size_t test_from, positives;
     int best, rc = model_parse_request(cli, argc, argv, "attrition", &req);
 
     if (rc >= 0)
@@ -162,7 +154,7 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
     attrition_rows_init(&eval_rows);
     rc = EXIT_FAILED;
 
-    /* The fit on every cut-off whose labels are known. */
+    /* The rows: every cut-off whose labels are known. */
     if (add_training_cutoffs(db, &hr, req.as_of, &rows, &err) < 0) {
         cli_error("%s", err.buf);
         goto out;
@@ -173,15 +165,6 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
                   rows.d.n);
         goto out;
     }
-    all = xcalloc(rows.d.n, sizeof(size_t));
-    for (size_t i = 0; i < rows.d.n; i++)
-        all[i] = i;
-    if (logistic_fit(&rows.d, all, rows.d.n, &model, &err) < 0) {
-        free(all);
-        cli_error("%s", err.buf);
-        goto out;
-    }
-    free(all);
 
     /* Its evaluation, when the data has enough leavers for one. */
     if (evaluate(db, &hr, req.as_of, &eval_rows, res, &best, &test_from, &eval_err) == 0) {
@@ -190,37 +173,15 @@ int model_train_attrition(struct cli *cli, int argc, char **argv)
         for (int l = 0; l < LEARNER_COUNT; l++)
             learner_result_free(&res[l]);
     }
-    if (stored_logistic_save(db, "attrition", &model, rows.d.feature_names, req.as_of,
-                             evaluation, &err) < 0) {
+    if (stored_logistic_train(db, "attrition", &rows.d, req.as_of, evaluation, &err) < 0) {
         cli_error("%s", err.buf);
-        logistic_model_free(&model);
         goto out;
     }
-    logistic_model_free(&model);
-
-    if (!strcmp(req.format, "json")) {
-        char day[DATE_BUFSIZE];
-
-        date_format(req.as_of, day);
-        out = json_pack("{s:s, s:s, s:s, s:I, s:I}", "model", "attrition", "learner",
-                        "logistic_regression", "as_of", day, "rows", (json_int_t)rows.d.n,
-                        "positives", (json_int_t)positives);
-        json_object_set_new(out, "evaluation", evaluation ? json_incref(evaluation) : json_null());
-        cli_print_json(out);
-    } else {
+    if (!strcmp(req.format, "text"))
         printf(_("Stored the attrition model: a logistic regression on %zu rows, %zu of them "
                  "leavers\n"), rows.d.n, positives);
-        if (evaluation) {
-            /* The stored learner's figures, not those of the best one. */
-            json_t *lr = json_array_get(json_object_get(evaluation, "learners"),
-                                        LEARNER_LOGISTIC);
-
-            printf(_("Held-out ROC-AUC %.3f, PR-AUC %.3f\n"),
-                   json_number_value(json_object_get(lr, "auc")),
-                   json_number_value(json_object_get(lr, "pr_auc")));
-        } else
-            printf(_("No evaluation: %s\n"), eval_err.buf);
-    }
+    trained_model_output(req.format, "attrition", rows.d.n, positives, req.as_of, evaluation,
+                         eval_err.buf);
     rc = EXIT_OK;
 
 out:

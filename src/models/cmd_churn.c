@@ -22,7 +22,6 @@
 #include "models/cmd_model.h"
 #include "models/stored.h"
 #include "util/i18n.h"
-#include "util/xalloc.h"
 
 #define TRAINING_CUTOFFS 12
 #define CUTOFF_STEP 30
@@ -106,17 +105,11 @@ int model_eval_churn(struct cli *cli, int argc, char **argv)
         cli_error("%s", err.buf);
         goto out;
     }
-    if (!strcmp(req.format, "json")) {
-        cli_print_json(split_evaluation_json("churn", &rows.d, res, best, test_from, req.as_of,
-                                             CHURN_HORIZON));
-    } else {
-        struct dataset test_view = rows.d;
-
-        test_view.n = rows.d.n - test_from;
+    if (!strcmp(req.format, "text"))
         printf(_("Churn: trained on %zu rows of earlier cut-offs, tested on the %zu customers "
-                 "of the cut-off\n"), test_from, test_view.n);
-        evaluation_print(&test_view, res, 1, best, dataset_positives(&rows.d, test_from, rows.d.n));
-    }
+                 "of the cut-off\n"), test_from, rows.d.n - test_from);
+    split_evaluation_output(req.format, "churn", &rows.d, res, best, test_from, req.as_of,
+                            CHURN_HORIZON);
     for (int l = 0; l < LEARNER_COUNT; l++)
         learner_result_free(&res[l]);
     rc = EXIT_OK;
@@ -134,12 +127,11 @@ int model_train_churn(struct cli *cli, int argc, char **argv)
     struct model_request req;
     struct churn_rows rows, eval_rows;
     struct learner_result res[LEARNER_COUNT];
-    struct logistic_model model;
     struct churn_data cd;
     struct strbuf err = STRBUF_INIT, eval_err = STRBUF_INIT;
     struct db *db;
     json_t *evaluation = NULL;
-    size_t *all, test_from, positives;
+    size_t test_from, positives;
     int best, rc = model_parse_request(cli, argc, argv, "churn", &req);
 
     if (rc >= 0)
@@ -150,7 +142,7 @@ int model_train_churn(struct cli *cli, int argc, char **argv)
     churn_rows_init(&eval_rows);
     rc = EXIT_FAILED;
 
-    /* The fit on every cut-off whose labels are known. */
+    /* The rows: every cut-off whose labels are known. */
     add_training_cutoffs(&cd, req.as_of, &rows);
     positives = dataset_positives(&rows.d, 0, rows.d.n);
     if (positives == 0 || positives == rows.d.n) {
@@ -158,15 +150,6 @@ int model_train_churn(struct cli *cli, int argc, char **argv)
                     "days"), positives, rows.d.n);
         goto out;
     }
-    all = xcalloc(rows.d.n, sizeof(size_t));
-    for (size_t i = 0; i < rows.d.n; i++)
-        all[i] = i;
-    if (logistic_fit(&rows.d, all, rows.d.n, &model, &err) < 0) {
-        free(all);
-        cli_error("%s", err.buf);
-        goto out;
-    }
-    free(all);
 
     /* Its evaluation, when the data allows one. */
     if (evaluate(&cd, req.as_of, &eval_rows, res, &best, &test_from, &eval_err) == 0) {
@@ -175,38 +158,15 @@ int model_train_churn(struct cli *cli, int argc, char **argv)
         for (int l = 0; l < LEARNER_COUNT; l++)
             learner_result_free(&res[l]);
     }
-    if (stored_logistic_save(db, "churn", &model, rows.d.feature_names, req.as_of, evaluation,
-                             &err) < 0) {
+    if (stored_logistic_train(db, "churn", &rows.d, req.as_of, evaluation, &err) < 0) {
         cli_error("%s", err.buf);
-        logistic_model_free(&model);
         goto out;
     }
-    logistic_model_free(&model);
-
-    if (!strcmp(req.format, "json")) {
-        char day[DATE_BUFSIZE];
-        json_t *out;
-
-        date_format(req.as_of, day);
-        out = json_pack("{s:s, s:s, s:s, s:I, s:I}", "model", "churn", "learner",
-                        "logistic_regression", "as_of", day, "rows", (json_int_t)rows.d.n,
-                        "positives", (json_int_t)positives);
-        json_object_set_new(out, "evaluation", evaluation ? json_incref(evaluation) : json_null());
-        cli_print_json(out);
-    } else {
+    if (!strcmp(req.format, "text"))
         printf(_("Stored the churn model: a logistic regression on %zu rows, %zu of them "
                  "customers who bought nothing within 90 days\n"), rows.d.n, positives);
-        if (evaluation) {
-            /* The stored learner's figures, not those of the best one. */
-            json_t *lr = json_array_get(json_object_get(evaluation, "learners"),
-                                        LEARNER_LOGISTIC);
-
-            printf(_("Held-out ROC-AUC %.3f, PR-AUC %.3f\n"),
-                   json_number_value(json_object_get(lr, "auc")),
-                   json_number_value(json_object_get(lr, "pr_auc")));
-        } else
-            printf(_("No evaluation: %s\n"), eval_err.buf);
-    }
+    trained_model_output(req.format, "churn", rows.d.n, positives, req.as_of, evaluation,
+                         eval_err.buf);
     rc = EXIT_OK;
 
 out:

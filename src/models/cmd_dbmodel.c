@@ -18,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "models/cmd_model.h"
+#include "models/stored.h"
 #include "util/csv.h"
 #include "util/i18n.h"
 
@@ -72,6 +73,47 @@ int model_parse_score_request(struct cli *cli, int argc, char **argv, const char
                               struct model_request *req)
 {
     return parse_options(cli, argc, argv, model, true, req);
+}
+
+void split_evaluation_output(const char *format, const char *model, const struct dataset *d,
+                             const struct learner_result *res, int best, size_t test_from,
+                             cdate as_of, int horizon)
+{
+    struct dataset test_view = *d;
+
+    if (!strcmp(format, "json")) {
+        cli_print_json(split_evaluation_json(model, d, res, best, test_from, as_of, horizon));
+        return;
+    }
+    test_view.n = d->n - test_from;
+    evaluation_print(&test_view, res, 1, best, dataset_positives(d, test_from, d->n));
+}
+
+void trained_model_output(const char *format, const char *model, size_t rows, size_t positives,
+                          cdate as_of, const json_t *evaluation, const char *eval_error)
+{
+    if (!strcmp(format, "json")) {
+        char day[DATE_BUFSIZE];
+        json_t *out;
+
+        date_format(as_of, day);
+        out = json_pack("{s:s, s:s, s:s, s:I, s:I}", "model", model, "learner",
+                        "logistic_regression", "as_of", day, "rows", (json_int_t)rows,
+                        "positives", (json_int_t)positives);
+        json_object_set_new(out, "evaluation",
+                            evaluation ? json_deep_copy(evaluation) : json_null());
+        cli_print_json(out);
+    } else if (evaluation) {
+        /* The stored learner's figures, not those of the best one. */
+        const json_t *lr = json_array_get(json_object_get(evaluation, "learners"),
+                                          LEARNER_LOGISTIC);
+
+        printf(_("Held-out ROC-AUC %.3f, PR-AUC %.3f\n"),
+               json_number_value(json_object_get(lr, "auc")),
+               json_number_value(json_object_get(lr, "pr_auc")));
+    } else {
+        printf(_("No evaluation: %s\n"), eval_error);
+    }
 }
 
 static void print_scores(const char *format, const struct risk_list *list,

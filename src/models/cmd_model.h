@@ -33,6 +33,19 @@ int model_parse_request(struct cli *cli, int argc, char **argv, const char *mode
 int model_parse_score_request(struct cli *cli, int argc, char **argv, const char *model,
                               struct model_request *req);
 
+/* Prints an evaluation of split_evaluate (models/stored.h) as "model
+ * eval MODEL" does: the JSON of split_evaluation_json, or in text the
+ * measures of the test rows below the caller's heading. */
+void split_evaluation_output(const char *format, const char *model, const struct dataset *d,
+                             const struct learner_result *res, int best, size_t test_from,
+                             cdate as_of, int horizon);
+
+/* Prints what "model train MODEL" stored: JSON, or in text below the
+ * caller's heading the held-out figures of the stored logistic
+ * regression, else eval_error when evaluation is NULL. */
+void trained_model_output(const char *format, const char *model, size_t rows, size_t positives,
+                          cdate as_of, const json_t *evaluation, const char *eval_error);
+
 /* The churn model on the database, likewise with argv[1] "churn". */
 int model_eval_churn(struct cli *cli, int argc, char **argv);
 int model_train_churn(struct cli *cli, int argc, char **argv);

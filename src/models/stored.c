@@ -144,6 +144,24 @@ int stored_logistic_save(struct db *db, const char *name, const struct logistic_
     return rc;
 }
 
+int stored_logistic_train(struct db *db, const char *name, const struct dataset *d, cdate as_of,
+                          const json_t *evaluation, struct strbuf *err)
+{
+    struct logistic_model model;
+    size_t *all = xcalloc(d->n + 1, sizeof(size_t));
+    int rc;
+
+    for (size_t i = 0; i < d->n; i++)
+        all[i] = i;
+    rc = logistic_fit(d, all, d->n, &model, err);
+    free(all);
+    if (rc < 0)
+        return -1;
+    rc = stored_logistic_save(db, name, &model, d->feature_names, as_of, evaluation, err);
+    logistic_model_free(&model);
+    return rc;
+}
+
 /* Whether params holds p numbers under key (p + 1 for "beta"). */
 static bool numbers_of(const json_t *params, const char *key, size_t n, double *out)
 {

@@ -48,6 +48,12 @@ int stored_logistic_save(struct db *db, const char *name, const struct logistic_
                          char *const *names, cdate as_of, const json_t *evaluation,
                          struct strbuf *err);
 
+/* Fits the logistic regression on every row of d and stores it as the
+ * model name with its evaluation (NULL: none). Returns 0, or -1 with a
+ * message in err. */
+int stored_logistic_train(struct db *db, const char *name, const struct dataset *d, cdate as_of,
+                          const json_t *evaluation, struct strbuf *err);
+
 /* Loads the model name, which must have been fitted on the features
  * names[0..p). Returns 0, 1 when none is stored, or -1 with a message in
  * err (also when the stored features differ). */
