@@ -59,23 +59,13 @@ static void count_employees(const char *path)
 
 static int setup_demo(void **state)
 {
-    struct run_result r;
     char *employees;
 
     (void)state;
     demo.dir = make_temp_dir();
     demo.data = path_join(demo.dir, "demo");
     demo.db = path_join(demo.dir, "demo.db");
-    r = run_cairn(demo.dir, NULL, ARGS("demo", "--out", demo.data));
-    assert_int_equal(r.status, 0);
-    run_result_free(&r);
-    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "init"));
-    assert_int_equal(r.status, 0);
-    run_result_free(&r);
-    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "import", demo.data));
-    if (r.status != 0)
-        fail_msg("import failed: %s", r.err);
-    run_result_free(&r);
+    import_demo(demo.dir, demo.data, demo.db);
     employees = path_join(demo.data, "employees.csv");
     count_employees(employees);
     free(employees);

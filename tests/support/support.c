@@ -152,6 +152,23 @@ char *path_join(const char *dir, const char *name)
     return p;
 }
 
+void import_demo(const char *cwd, const char *data, const char *db)
+{
+    struct run_result r = run_cairn(cwd, NULL, ARGS("demo", "--out", data));
+
+    if (r.status != 0)
+        fail_msg("cairn demo failed: %s", r.err);
+    run_result_free(&r);
+    r = run_cairn(cwd, NULL, ARGS("--db", db, "init"));
+    if (r.status != 0)
+        fail_msg("cairn init failed: %s", r.err);
+    run_result_free(&r);
+    r = run_cairn(cwd, NULL, ARGS("--db", db, "import", data));
+    if (r.status != 0)
+        fail_msg("import failed: %s", r.err);
+    run_result_free(&r);
+}
+
 char *write_file(const char *dir, const char *name, const char *text)
 {
     char *path = path_join(dir, name);

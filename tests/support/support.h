@@ -40,6 +40,11 @@ char *read_file(const char *path, size_t *len);
 /* Joins a folder and a name into a new string. */
 char *path_join(const char *dir, const char *name);
 
+/* Writes the small demo company (seed 1) to the folder data and imports
+ * it into a new database at db, running cairn in cwd. Fails the test
+ * when a step fails. */
+void import_demo(const char *cwd, const char *data, const char *db);
+
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 #endif
