@@ -26,6 +26,18 @@
 
 #define FACTOR_MIN_TERM 0.05
 
+/* Appends "satisfaction fell from a to b", unless the fall is too small
+ * to show with one decimal (it would read "from 8.4 to 8.4"). */
+static void add_satisfaction_fall(struct strbuf *sb, double from, double to)
+{
+    char a[32], b[32];
+
+    snprintf(a, sizeof(a), "%.1f", from);
+    snprintf(b, sizeof(b), "%.1f", to);
+    if (strcmp(a, b) != 0)
+        sb_addf(sb, _("satisfaction fell from %s to %s"), a, b);
+}
+
 /* The plain words for feature f of row x, or NULL when its value does not
  * read as a reason (such as a rise in sales). */
 static char *factor_text(enum attrition_feature f, const double *x)
@@ -37,13 +49,12 @@ static char *factor_text(enum attrition_feature f, const double *x)
         if (x[f] >= 2)
             sb_addf(&sb, _("satisfaction fell %d times in a row"), (int)x[f]);
         else if (x[f] >= 1 && !isnan(x[ATTR_SATISFACTION_CHANGE]))
-            sb_addf(&sb, _("satisfaction fell from %.1f to %.1f"),
-                    x[ATTR_SATISFACTION] - x[ATTR_SATISFACTION_CHANGE], x[ATTR_SATISFACTION]);
+            add_satisfaction_fall(&sb, x[ATTR_SATISFACTION] - x[ATTR_SATISFACTION_CHANGE],
+                                  x[ATTR_SATISFACTION]);
         break;
     case ATTR_SATISFACTION_CHANGE:
         if (x[f] < 0)
-            sb_addf(&sb, _("satisfaction fell from %.1f to %.1f"),
-                    x[ATTR_SATISFACTION] - x[f], x[ATTR_SATISFACTION]);
+            add_satisfaction_fall(&sb, x[ATTR_SATISFACTION] - x[f], x[ATTR_SATISFACTION]);
         break;
     case ATTR_SATISFACTION:
         if (!isnan(x[f]))

@@ -204,6 +204,21 @@ static size_t count_rule(json_t *list, const char *rule)
     return n;
 }
 
+/* Fails on a factor "satisfaction fell from A to B" with A equal to B,
+ * a fall too small to show with one decimal. */
+static void assert_no_empty_fall(json_t *factors)
+{
+    size_t i;
+    json_t *f;
+
+    json_array_foreach(factors, i, f) {
+        char from[16], to[16];
+
+        if (sscanf(json_string_value(f), "satisfaction fell from %15s to %15s", from, to) == 2)
+            assert_string_not_equal(from, to);
+    }
+}
+
 /* Whether the first n objects of list print as rules (a JSON list). */
 static void assert_prefix(json_t *list, json_t *rules)
 {
@@ -266,6 +281,8 @@ static void attrition_top_tenth(void **state)
                                            "attrition", "--as-of", AS_OF, "--format", "json"),
                             0);
     assert_int_equal(json_array_size(scores), demo.employed);
+    for (i = 0; i < json_array_size(scores); i++)
+        assert_no_empty_fall(json_object_get(json_array_get(scores, i), "factors"));
     for (i = first; i < first + k; i++) {
         const char *subject, *prev;
         json_t *figures;
