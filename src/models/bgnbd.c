@@ -147,9 +147,11 @@ double bgnbd_conditional_expectation(const struct bgnbd_fit *m, const struct bgn
     return head * body * bgnbd_p_alive(m, c);
 }
 
-/* Returns P(alive | x, t_x, T) as Fader, Hardie and Lee give it in
- * "Computing P(alive) using the BG/NBD model": 1 without repeat
- * purchases, since the model lets a customer drop out only after one. */
+/* Returns P(alive | x, t_x, T): the share of the customer's likelihood
+ * that comes from the term of still being alive at T. The ratio of the
+ * drop-out term to that term is a / (b + x - 1) * ((alpha + T) / (alpha
+ * + t_x))^(r + x). Without repeat purchases the result is 1, because the
+ * model lets a customer drop out only right after a purchase. */
 double bgnbd_p_alive(const struct bgnbd_fit *m, const struct bgnbd_customer *c)
 {
     if (c->x <= 0)

@@ -162,7 +162,8 @@ int stored_logistic_train(struct db *db, const char *name, const struct dataset 
     return rc;
 }
 
-/* Whether params holds p numbers under key (p + 1 for "beta"). */
+/* Reads the array under key of params into out[0..n); false unless it
+ * has exactly n numbers. */
 static bool numbers_of(const json_t *params, const char *key, size_t n, double *out)
 {
     const json_t *arr = json_object_get(params, key);
