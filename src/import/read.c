@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "import/bulk.h"
 #include "import/run.h"
 #include "mapping/mapping.h"
 #include "readers/aliases.h"
@@ -361,6 +362,7 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
     /* The rows. */
     while ((rc = next_record(f, src, mr, &rec, &msg)) == 1) {
         read_row(run, f, rec, &v, &key);
+        pipeline_row(run, f, f->nrows - 1);
         run->rows_read++;
         if (run->opts->progress && run->rows_read % PROGRESS_EVERY == 0)
             run->opts->progress(run->opts->progress_ctx, run->rows_read);

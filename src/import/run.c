@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "import/batches.h"
+#include "import/bulk.h"
 #include "import/run.h"
 #include "mapping/mapping.h"
 #include "metrics/rollup.h"
@@ -374,7 +375,8 @@ static int store_run(struct import_run *run, struct strbuf *err)
 {
     long inserted, updated = 0;
 
-    if (batch_create(run->db, &run->batch, err) || write_rows(run, err))
+    /* The pipeline may have created the batch while reading. */
+    if ((!run->batch && batch_create(run->db, &run->batch, err)) || write_rows(run, err))
         return -1;
     inserted = run->units_inserted;
     for (size_t i = 0; i < run->nfiles; i++) {
@@ -445,7 +447,8 @@ int run_read(struct import_run *run, struct db *db, const struct import_options 
             run_error(run, f, (size_t)-1, 0, -1, NULL, -1, _("cannot read the file"));
             continue;
         }
-        if (read_import_file(run, f, err))
+        if (pipeline_begin(run, f, err) || read_import_file(run, f, err) ||
+            pipeline_end(run, err))
             return -1;
     }
     check_run_duplicates(run);
@@ -460,7 +463,8 @@ int run_read(struct import_run *run, struct db *db, const struct import_options 
 
 void run_release(struct import_run *run)
 {
-    /* The worker reads the files' rows, so it stops first. */
+    /* The workers read the files' rows, so they stop first. */
+    pipeline_free(run);
     order_sums_ahead_free(run->order_sums);
     free(run->order_rows);
     for (size_t i = 0; i < run->nfiles; i++)
@@ -478,18 +482,14 @@ void run_release(struct import_run *run)
         tz_close(run->tz);
 }
 
-/* Inputs of at least this many bytes in all make a large load, which
- * db_bulk_start runs outside WAL mode (see db.h). */
-#define LARGE_LOAD_BYTES (32L << 20)
-
 /* Whether the inputs at paths (files, or folders of files) hold at least
- * LARGE_LOAD_BYTES. Paths that cannot be read count nothing here; the
+ * bulk_large_load_bytes. Paths that cannot be read count nothing here; the
  * run reports them. */
 static bool inputs_are_large(const char *const *paths, size_t npaths)
 {
     long long total = 0;
 
-    for (size_t i = 0; i < npaths && total < LARGE_LOAD_BYTES; i++) {
+    for (size_t i = 0; i < npaths && total < bulk_large_load_bytes; i++) {
         struct stat st;
         DIR *dir;
         struct dirent *de;
@@ -503,7 +503,7 @@ static bool inputs_are_large(const char *const *paths, size_t npaths)
         dir = opendir(paths[i]);
         if (!dir)
             continue;
-        while ((de = readdir(dir)) && total < LARGE_LOAD_BYTES) {
+        while ((de = readdir(dir)) && total < bulk_large_load_bytes) {
             struct strbuf path = STRBUF_INIT;
 
             sb_addf(&path, "%s/%s", paths[i], de->d_name);
@@ -513,14 +513,14 @@ static bool inputs_are_large(const char *const *paths, size_t npaths)
         }
         closedir(dir);
     }
-    return total >= LARGE_LOAD_BYTES;
+    return total >= bulk_large_load_bytes;
 }
 
 int import_run(struct db *db, const char *const *paths, size_t npaths,
                const struct import_options *opts, json_t **report, struct strbuf *err)
 {
     struct import_run run = {0};
-    bool ok, rows_rejected, stored = false, in_tx = false;
+    bool ok, rows_rejected, stored = false, in_tx = false, large;
     char *rejects = NULL, *rejects_temp = NULL;
     int rc = -1;
 
@@ -533,8 +533,10 @@ int import_run(struct db *db, const char *const *paths, size_t npaths,
      * row, so the engine's per-row foreign key checks would only repeat
      * that work. A dry run rolls back, so it gains nothing from leaving
      * WAL mode. */
-    if (db_bulk_start(db, !opts->dry_run && inputs_are_large(paths, npaths), err))
+    large = !opts->dry_run && inputs_are_large(paths, npaths);
+    if (db_bulk_start(db, large, err))
         goto out;
+    run.pipeline_allowed = large;
     if (db_begin(db, err))
         goto out;
     in_tx = true;

@@ -101,6 +101,10 @@ struct import_run {
      * orders table was empty (see write.c); NULL otherwise. */
     struct order_sums_ahead *order_sums;
     struct order_rows *order_rows; /* the worker's iterator over the rows */
+    /* Whether a large file may be written while it is read (bulk.h), and
+     * the pipeline doing so. */
+    bool pipeline_allowed;
+    struct pipeline *pipeline;
 };
 
 /* The text of a cell of a text column, or NULL; integer columns hold

@@ -9,16 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import/bulk.h"
 #include "import/run.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
-
-/* Loading at least this many rows into an empty table drops its secondary
- * indexes first and builds them again after, which is faster than
- * updating them row by row. */
-#define REINDEX_MIN_ROWS 50000
-/* Rows per INSERT statement when loading an empty table. */
-#define BULK_ROWS 64
 
 struct writer {
     struct db *db;
@@ -234,114 +228,6 @@ static int write_row(struct writer *w, struct import_file *f, size_t row, struct
     return update_row(w, f, row, err);
 }
 
-/* Whether the file's table has no rows yet. */
-static int table_is_empty(struct db *db, const struct import_file *f, bool *empty,
-                          struct strbuf *err)
-{
-    struct strbuf sql = STRBUF_INIT;
-    int64_t any = 1;
-    int rc;
-
-    sb_addf(&sql, "SELECT EXISTS (SELECT 1 FROM %s)", f->entity->name);
-    rc = db_query_int64(db, sql.buf, 1, &any, err);
-    sb_release(&sql);
-    *empty = !any;
-    return rc;
-}
-
-/* Drops the secondary indexes of the file's table (empty, and about to
- * receive a large load); *saved receives their CREATE statements. */
-static int drop_indexes(struct db *db, const struct import_file *f, struct strbuf *saved,
-                        struct strbuf *err)
-{
-    struct strbuf names = STRBUF_INIT;
-    struct db_stmt *st = NULL;
-    int step, rc = -1;
-
-    if (f->nrows < REINDEX_MIN_ROWS || !db_sqlite(db))
-        return 0;
-    /* NOTE: sqlite_master is SQLite's catalogue; other engines keep their
-     * indexes during a load. */
-    st = db_prepare(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", err);
-    if (!st)
-        goto out;
-    db_bind_text(st, 1, f->entity->name);
-    while ((step = db_step(st, err)) == DB_ROW) {
-        sb_addf(saved, "%s;\n", db_column_text(st, 1));
-        sb_addf(&names, "DROP INDEX %s;\n", db_column_text(st, 0));
-    }
-    if (step == DB_ERROR)
-        goto out;
-    rc = names.len ? db_exec(db, names.buf, err) : 0;
-out:
-    db_finalize(st);
-    sb_release(&names);
-    return rc;
-}
-
-/* Inserts the accepted rows of f into its empty table, BULK_ROWS rows per
- * statement. Every row is new because the table is empty and the file's
- * keys are unique, so nothing is read back. */
-static int insert_all(struct import_run *run, struct import_file *f, struct strbuf *err)
-{
-    struct strbuf sql = STRBUF_INIT, one = STRBUF_INIT, values = STRBUF_INIT;
-    struct db_stmt *bulk = NULL, *single = NULL;
-    size_t ncols = f->layout.ncols, pending[BULK_ROWS], n = 0;
-    int rc = -1;
-
-    /* "INSERT ... VALUES (?, ...)" for one row and for BULK_ROWS rows. */
-    sb_addf(&sql, "INSERT INTO %s (", f->entity->name);
-    table_add_columns(&sql, &f->layout);
-    sb_add(&sql, ", batch_id) VALUES ");
-    sb_add(&values, "(?");
-    for (size_t c = 0; c < ncols; c++)
-        sb_add(&values, ", ?");
-    sb_add(&values, ")");
-    sb_addf(&one, "%s%s", sql.buf, values.buf);
-    for (size_t r = 0; r < BULK_ROWS; r++)
-        sb_addf(&sql, "%s%s", r ? ", " : "", values.buf);
-    bulk = db_prepare(run->db, sql.buf, err);
-    single = bulk ? db_prepare(run->db, one.buf, err) : NULL;
-    if (!single)
-        goto out;
-
-    /* Full groups go through the bulk statement, the rest row by row. */
-    for (size_t row = 0; row < f->nrows; row++) {
-        if (f->states[row] & ROW_REJECTED)
-            continue;
-        pending[n++] = row;
-        if (n < BULK_ROWS)
-            continue;
-        for (size_t i = 0; i < n; i++) {
-            int first = (int)(i * (ncols + 1)) + 1;
-
-            bind_cells(bulk, f, pending[i], first);
-            db_bind_int64(bulk, first + (int)ncols, run->batch);
-        }
-        if (db_step(bulk, err) == DB_ERROR)
-            goto out;
-        db_reset(bulk);
-        f->inserted += (long)n;
-        n = 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        bind_cells(single, f, pending[i], 1);
-        db_bind_int64(single, (int)ncols + 1, run->batch);
-        if (db_step(single, err) == DB_ERROR)
-            goto out;
-        db_reset(single);
-        f->inserted++;
-    }
-    rc = 0;
-out:
-    db_finalize(bulk);
-    db_finalize(single);
-    sb_release(&sql);
-    sb_release(&one);
-    sb_release(&values);
-    return rc;
-}
-
 static int write_file_rows(struct import_run *run, struct import_file *f, struct strbuf *err)
 {
     struct strbuf indexes = STRBUF_INIT;
@@ -349,10 +235,15 @@ static int write_file_rows(struct import_run *run, struct import_file *f, struct
     bool empty;
     int rc = -1;
 
+    if (pipeline_wrote(run, f)) {
+        rc = pipeline_finish_table(run, f, err);
+        goto out;
+    }
     if (table_is_empty(run->db, f, &empty, err))
         goto out;
     if (empty) {
-        if (drop_indexes(run->db, f, &indexes, err) || insert_all(run, f, err))
+        if ((f->nrows >= REINDEX_MIN_ROWS && drop_indexes(run->db, f, &indexes, err)) ||
+            insert_all(run, f, err))
             goto out;
         rc = indexes.len ? db_exec(run->db, indexes.buf, err) : 0;
         goto out;
@@ -461,7 +352,9 @@ static int start_order_sums(struct import_run *run, const struct import_file *f,
 
     if (run->order_sums)
         return 0; /* started at the run's first orders file */
-    if (table_is_empty(run->db, f, &empty, err))
+    if (pipeline_wrote(run, f))
+        empty = true; /* before the run */
+    else if (table_is_empty(run->db, f, &empty, err))
         return -1;
     if (!empty)
         return 0;

@@ -9,101 +9,69 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "dbtest.h"
 #include "support.h"
 #include "util/strbuf.h"
 
-struct fixture {
-    char *dir, *path;
-    struct db *db;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    struct strbuf err = STRBUF_INIT;
+    struct temp_db *t = calloc(1, sizeof(*t));
 
-    f->dir = make_temp_dir();
-    f->path = path_join(f->dir, "bulk.db");
-    if (db_open(&f->db, f->path, DB_OPEN_CREATE, &err))
-        fail_msg("%s", err.buf);
-    sb_release(&err);
-    *state = f;
+    temp_db_open(t, "bulk.db");
+    *state = t;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-
-    db_close(f->db);
-    remove_tree(f->dir);
-    free(f->path);
-    free(f->dir);
-    free(f);
+    temp_db_close(*state);
+    free(*state);
     return 0;
 }
 
 /* The current journal mode as 1 for WAL, 0 for any other. */
 static int64_t in_wal(struct db *db)
 {
-    struct strbuf err = STRBUF_INIT;
-    int64_t wal = -1;
-
-    if (db_query_int64(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode", -1, &wal,
-                       &err))
-        fail_msg("%s", err.buf);
-    sb_release(&err);
-    return wal;
-}
-
-static int64_t query(struct db *db, const char *sql)
-{
-    struct strbuf err = STRBUF_INIT;
-    int64_t v = -1;
-
-    if (db_query_int64(db, sql, -1, &v, &err))
-        fail_msg("%s", err.buf);
-    sb_release(&err);
-    return v;
+    return db_int(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode");
 }
 
 static void large_load_leaves_wal(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_db *f = *state;
     struct strbuf err = STRBUF_INIT;
 
     assert_int_equal(in_wal(f->db), 1);
     assert_int_equal(db_bulk_start(f->db, true, &err), 0);
     assert_int_equal(in_wal(f->db), 0);
-    assert_int_equal(query(f->db, "PRAGMA foreign_keys"), 0);
-    assert_int_equal(query(f->db, "PRAGMA synchronous"), 2); /* FULL */
-    assert_int_equal(query(f->db, "PRAGMA cache_size"), -262144);
+    assert_int_equal(db_int(f->db, "PRAGMA foreign_keys"), 0);
+    assert_int_equal(db_int(f->db, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(db_int(f->db, "PRAGMA cache_size"), -262144);
 
     assert_int_equal(db_bulk_end(f->db, &err), 0);
     assert_int_equal(in_wal(f->db), 1);
-    assert_int_equal(query(f->db, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(query(f->db, "PRAGMA synchronous"), 1); /* NORMAL */
-    assert_int_equal(query(f->db, "PRAGMA cache_size"), -65536);
+    assert_int_equal(db_int(f->db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(db_int(f->db, "PRAGMA synchronous"), 1); /* NORMAL */
+    assert_int_equal(db_int(f->db, "PRAGMA cache_size"), -65536);
     sb_release(&err);
 }
 
 static void small_load_keeps_wal(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_db *f = *state;
     struct strbuf err = STRBUF_INIT;
 
     assert_int_equal(db_bulk_start(f->db, false, &err), 0);
     assert_int_equal(in_wal(f->db), 1);
-    assert_int_equal(query(f->db, "PRAGMA foreign_keys"), 0);
+    assert_int_equal(db_int(f->db, "PRAGMA foreign_keys"), 0);
     assert_int_equal(db_bulk_end(f->db, &err), 0);
-    assert_int_equal(query(f->db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(db_int(f->db, "PRAGMA foreign_keys"), 1);
     sb_release(&err);
 }
 
 /* A reader such as a running server keeps the file in WAL mode. */
 static void other_connection_keeps_wal(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_db *f = *state;
     struct strbuf err = STRBUF_INIT;
     struct db *reader = NULL;
 
@@ -111,7 +79,7 @@ static void other_connection_keeps_wal(void **state)
         fail_msg("%s", err.buf);
     assert_int_equal(db_bulk_start(f->db, true, &err), 0);
     assert_int_equal(in_wal(f->db), 1);
-    assert_int_equal(query(f->db, "PRAGMA synchronous"), 1);
+    assert_int_equal(db_int(f->db, "PRAGMA synchronous"), 1);
     assert_int_equal(db_bulk_end(f->db, &err), 0);
     assert_int_equal(in_wal(reader), 1);
     db_close(reader);
@@ -123,7 +91,7 @@ static void other_connection_keeps_wal(void **state)
  * the hot journal back and returns the file to WAL mode. */
 static void crash_during_large_load(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_db *f = *state;
     struct strbuf err = STRBUF_INIT;
     int status;
     pid_t child;
@@ -155,9 +123,9 @@ static void crash_during_large_load(void **state)
     if (db_open(&f->db, f->path, DB_OPEN_EXISTING, &err))
         fail_msg("%s", err.buf);
     assert_int_equal(in_wal(f->db), 1);
-    assert_int_equal(query(f->db, "SELECT count(*) FROM meta WHERE key LIKE 'row%'"), 0);
-    assert_int_equal(query(f->db, "SELECT count(*) FROM meta WHERE key = 'kept'"), 1);
-    assert_int_equal(query(f->db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+    assert_int_equal(db_int(f->db, "SELECT count(*) FROM meta WHERE key LIKE 'row%'"), 0);
+    assert_int_equal(db_int(f->db, "SELECT count(*) FROM meta WHERE key = 'kept'"), 1);
+    assert_int_equal(db_int(f->db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
     sb_release(&err);
 }
 
