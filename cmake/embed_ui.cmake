@@ -1,9 +1,10 @@
 # Generates a C file that embeds every file of ui/ as a byte array, with
 # a table of names and content types (see src/web/ui_assets.h). Run in
 # script mode: cmake -DUI_DIR=<ui folder> -DOUT=<file.c>
-# [-DVENDOR_JS=<file.js>] -P embed_ui.cmake
+# [-DVENDOR_JS=<file.js>] [-DEXAMPLES_DIR=<folder>] -P embed_ui.cmake
 # Files in subfolders keep their relative name ("i18n/en.json"); VENDOR_JS
-# (ECharts from node_modules) is embedded as "vendor/<its file name>".
+# (ECharts from node_modules) is embedded as "vendor/<its file name>", and
+# the *.map.json files of EXAMPLES_DIR as "examples/<file name>".
 file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE ${UI_DIR} ${UI_DIR}/*)
 set(sources "")
 foreach(name ${files})
@@ -12,6 +13,12 @@ endforeach()
 if(VENDOR_JS)
   get_filename_component(vendor_name ${VENDOR_JS} NAME)
   list(APPEND sources "vendor/${vendor_name}=${VENDOR_JS}")
+endif()
+if(EXAMPLES_DIR)
+  file(GLOB maps RELATIVE ${EXAMPLES_DIR} ${EXAMPLES_DIR}/*.map.json)
+  foreach(name ${maps})
+    list(APPEND sources "examples/${name}=${EXAMPLES_DIR}/${name}")
+  endforeach()
 endif()
 list(SORT sources)
 set(arrays "")

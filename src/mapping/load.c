@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "mapping/internal.h"
+#include "store/entities.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -203,27 +204,17 @@ static int load_target(struct mapping *m, struct mapping_target *t, json_t *o, s
     return 0;
 }
 
-struct mapping *mapping_load(const char *path, const char *base, struct strbuf *err)
+/* Builds the mapping of the parsed file root (not taken); path names
+ * the file in messages. Returns NULL with a message in err. */
+static struct mapping *mapping_from_json(json_t *root, const char *path, const char *base,
+                                         bool base_is_dir, struct strbuf *err)
 {
     struct mapping *m = xcalloc(1, sizeof(*m));
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *sources, *targets, *v;
-    struct stat st;
+    json_t *sources = json_object_get(root, "sources"), *targets = json_object_get(root, "targets");
+    json_t *v;
     size_t i;
-    bool base_is_dir = stat(base, &st) == 0 && S_ISDIR(st.st_mode);
 
     m->path = xstrdup(path);
-    if (!root && jerr.line > 0) {
-        sb_addf(err, _("the mapping file %s is not valid JSON: %s (line %d)"), path, jerr.text,
-                jerr.line);
-        goto fail;
-    }
-    if (!root) {
-        sb_addf(err, _("the mapping file %s cannot be read: %s"), path, jerr.text);
-        goto fail;
-    }
-    sources = json_object_get(root, "sources");
-    targets = json_object_get(root, "targets");
     if (!json_is_object(root) || !keys_known(root, top_keys, _("the mapping"), err) ||
         !json_is_array(sources) || !json_is_array(targets) || !json_array_size(targets)) {
         if (!err->len)
@@ -251,12 +242,70 @@ struct mapping *mapping_load(const char *path, const char *base, struct strbuf *
         if (load_target(m, &m->targets[i], v, err))
             goto fail;
     }
-    json_decref(root);
     return m;
 fail:
-    json_decref(root);
     mapping_free(m);
     return NULL;
+}
+
+struct mapping *mapping_load(const char *path, const char *base, struct strbuf *err)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    struct mapping *m;
+    struct stat st;
+
+    if (!root && jerr.line > 0) {
+        sb_addf(err, _("the mapping file %s is not valid JSON: %s (line %d)"), path, jerr.text,
+                jerr.line);
+        return NULL;
+    }
+    if (!root) {
+        sb_addf(err, _("the mapping file %s cannot be read: %s"), path, jerr.text);
+        return NULL;
+    }
+    m = mapping_from_json(root, path, base, stat(base, &st) == 0 && S_ISDIR(st.st_mode), err);
+    json_decref(root);
+    return m;
+}
+
+int mapping_check(const char *text, size_t len, bool workbook, json_t **targets_out,
+                  struct mapping_problem *problem, struct strbuf *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    struct mapping *m;
+
+    *targets_out = NULL;
+    problem->line = problem->column = problem->position = -1;
+    if (!root) {
+        sb_addf(err, _("the mapping is not valid JSON: %s"), jerr.text);
+        if (jerr.line > 0) {
+            problem->line = jerr.line;
+            problem->column = jerr.column;
+            problem->position = jerr.position;
+        }
+        return -1;
+    }
+    /* Source files are checked for their names only; nothing is read. */
+    m = mapping_from_json(root, "mapping", workbook ? "data.xlsx" : "data", !workbook, err);
+    json_decref(root);
+    if (!m)
+        return -1;
+    *targets_out = json_array();
+    for (size_t i = 0; i < m->ntargets; i++) {
+        if (!entity_by_name(m->targets[i].entity)) {
+            sb_addf(err, _("target '%s' is not an entity name such as orders or employees"),
+                    m->targets[i].entity);
+            json_decref(*targets_out);
+            *targets_out = NULL;
+            mapping_free(m);
+            return -1;
+        }
+        json_array_append_new(*targets_out, json_string(m->targets[i].entity));
+    }
+    mapping_free(m);
+    return 0;
 }
 
 void mapping_free(struct mapping *m)

@@ -12,7 +12,10 @@
 #ifndef CAIRN_MAPPING_H
 #define CAIRN_MAPPING_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include "readers/source.h"
 #include "util/strbuf.h"
@@ -31,6 +34,25 @@ struct mapping_rows;
  */
 int mapping_add_targets(struct import_run *run, const char *const *paths, size_t npaths,
                         struct strbuf *err);
+
+/* Where a mapping text stops being valid JSON: 1-based line and
+ * column, 0-based byte position; -1 when the problem is not a syntax
+ * error. */
+struct mapping_problem {
+    int line, column, position;
+};
+
+/*
+ * Checks the mapping text (len bytes) as "cairn import --map" reads it,
+ * without reading any source: the JSON, the keys and their types, the
+ * source names and files, and that every target is a known entity.
+ * workbook says whether the import will name a workbook (sources may then
+ * be its sheets) or a folder. Returns 0 with the targets' entity names in
+ * *entities (a new JSON array), or -1 with a message in err and, for a
+ * syntax error, its place in *problem.
+ */
+int mapping_check(const char *text, size_t len, bool workbook, json_t **targets_out,
+                  struct mapping_problem *problem, struct strbuf *err);
 
 /* Frees a mapping and its staging database; NULL is fine. */
 void mapping_free(struct mapping *m);

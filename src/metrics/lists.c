@@ -155,47 +155,72 @@ void metrics_ids_free(char **ids, size_t n)
     free(ids);
 }
 
-int metrics_employee_series(struct db *db, enum metric_id m, int first_month, int nmonths,
-                            cdate as_of, char ***ids, size_t *nemployees,
-                            struct metric_value **out, struct strbuf *err)
+/* Computes every metric of every employee for each of nperiods periods
+ * in one engine: *ids gets the employee ids in byte order and *out
+ * nperiods runs of *n rows of METRIC_COUNT values. */
+static int employee_runs(struct db *db, const struct period *periods, int nperiods, cdate as_of,
+                         char ***ids, size_t *n, struct metric_value (**out)[METRIC_COUNT],
+                         struct strbuf *err)
 {
     struct engine en;
-    struct metric_value(*values)[METRIC_COUNT] = NULL;
     size_t *slots = NULL, ne;
     int rc = METRICS_FAILED;
 
     *ids = NULL;
     *out = NULL;
-    *nemployees = 0;
+    *n = 0;
     if (engine_open(&en, db, as_of, err))
         goto out;
     ne = en.org.nemployees;
     slots = xcalloc(ne + 1, sizeof(*slots));
-    values = xcalloc(ne + 1, sizeof(*values));
-    *out = xcalloc(ne * (size_t)nmonths + 1, sizeof(**out));
+    *out = xcalloc(ne * (size_t)nperiods + 1, sizeof(**out));
     for (size_t e = 0; e < ne; e++)
         slots[e] = org_employee_slot(&en.org, (int)e);
 
-    /* One evaluation per month covers every employee. */
-    for (int k = 0; k < nmonths; k++) {
-        struct period p = period_of_month(first_month + k);
-
-        if (engine_compute(&en, &p, slots, ne, values, err)) {
+    /* One evaluation per period covers every employee. */
+    for (int k = 0; k < nperiods; k++) {
+        if (engine_compute(&en, &periods[k], slots, ne, *out + (size_t)k * ne, err)) {
             free(*out);
             *out = NULL;
             goto out;
         }
-        for (size_t e = 0; e < ne; e++)
-            (*out)[(size_t)k * ne + e] = values[e][m];
     }
     *ids = xcalloc(ne + 1, sizeof(**ids));
     for (size_t e = 0; e < ne; e++)
         (*ids)[e] = xstrdup(en.org.employees[e].id);
-    *nemployees = ne;
+    *n = ne;
     rc = 0;
 out:
     free(slots);
-    free(values);
     engine_close(&en);
     return rc;
+}
+
+int metrics_employee_series(struct db *db, enum metric_id m, int first_month, int nmonths,
+                            cdate as_of, char ***ids, size_t *nemployees,
+                            struct metric_value **out, struct strbuf *err)
+{
+    struct period *periods = xcalloc((size_t)nmonths + 1, sizeof(*periods));
+    struct metric_value(*values)[METRIC_COUNT] = NULL;
+    int rc;
+
+    *out = NULL;
+    for (int k = 0; k < nmonths; k++)
+        periods[k] = period_of_month(first_month + k);
+    rc = employee_runs(db, periods, nmonths, as_of, ids, nemployees, &values, err);
+    if (rc == 0) {
+        *out = xcalloc(*nemployees * (size_t)nmonths + 1, sizeof(**out));
+        for (size_t i = 0; i < *nemployees * (size_t)nmonths; i++)
+            (*out)[i] = values[i][m];
+    }
+    free(values);
+    free(periods);
+    return rc;
+}
+
+int metrics_employee_values(struct db *db, const struct period *p, cdate as_of, char ***ids,
+                            size_t *nemployees, struct metric_value (**out)[METRIC_COUNT],
+                            struct strbuf *err)
+{
+    return employee_runs(db, p, 1, as_of, ids, nemployees, out, err);
 }

@@ -91,6 +91,10 @@ int metrics_unit_scorecards(struct db *db, const struct period *periods, size_t 
  */
 int metrics_series(struct db *db, const char *scope, enum metric_id m, int first_month,
                    int nmonths, cdate as_of, struct metric_value *out, struct strbuf *err);
+/* As metrics_series for every metric at once (one evaluation per month):
+ * out gets nmonths rows of METRIC_COUNT values. */
+int metrics_series_all(struct db *db, const char *scope, int first_month, int nmonths,
+                       cdate as_of, struct metric_value (*out)[METRIC_COUNT], struct strbuf *err);
 
 /* One employee of the top set of top_performer_retention. */
 struct metrics_top_member {
@@ -136,6 +140,17 @@ int metrics_employee_series(struct db *db, enum metric_id m, int first_month, in
                             cdate as_of, char ***ids, size_t *nemployees,
                             struct metric_value **out, struct strbuf *err);
 void metrics_ids_free(char **ids, size_t n);
+
+/*
+ * Computes every metric of every employee for period p as of as_of in one
+ * evaluation: *ids gets the *nemployees employee ids in byte order and
+ * *out one row of METRIC_COUNT values per employee, in the same order.
+ * Free the ids with metrics_ids_free and out with free(). Returns 0 or
+ * METRICS_FAILED.
+ */
+int metrics_employee_values(struct db *db, const struct period *p, cdate as_of, char ***ids,
+                            size_t *nemployees, struct metric_value (**out)[METRIC_COUNT],
+                            struct strbuf *err);
 
 /* The JSON object of `cairn kpi` for a scorecard, limited to the metrics
  * with selected[i] true (NULL: all). The caller owns the result. */

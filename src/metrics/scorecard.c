@@ -214,13 +214,12 @@ int metrics_unit_scorecards(struct db *db, const struct period *periods, size_t 
     return rc;
 }
 
-int metrics_series(struct db *db, const char *scope, enum metric_id m, int first_month,
-                   int nmonths, cdate as_of, struct metric_value *out, struct strbuf *err)
+int metrics_series_all(struct db *db, const char *scope, int first_month, int nmonths,
+                       cdate as_of, struct metric_value (*out)[METRIC_COUNT], struct strbuf *err)
 {
     struct engine en;
-    struct metric_value values[1][METRIC_COUNT];
     size_t slot;
-    int rc = METRICS_FAILED;
+    int rc;
 
     rc = open_scope(&en, db, scope, as_of, &slot, err);
     if (rc)
@@ -229,13 +228,24 @@ int metrics_series(struct db *db, const char *scope, enum metric_id m, int first
     for (int i = 0; i < nmonths; i++) {
         struct period p = period_of_month(first_month + i);
 
-        if (engine_compute(&en, &p, &slot, 1, values, err))
+        if (engine_compute(&en, &p, &slot, 1, &out[i], err))
             goto out;
-        out[i] = values[0][m];
     }
     rc = 0;
 out:
     engine_close(&en);
+    return rc;
+}
+
+int metrics_series(struct db *db, const char *scope, enum metric_id m, int first_month,
+                   int nmonths, cdate as_of, struct metric_value *out, struct strbuf *err)
+{
+    struct metric_value(*all)[METRIC_COUNT] = xcalloc((size_t)nmonths + 1, sizeof(*all));
+    int rc = metrics_series_all(db, scope, first_month, nmonths, as_of, all, err);
+
+    for (int i = 0; rc == 0 && i < nmonths; i++)
+        out[i] = all[i][m];
+    free(all);
     return rc;
 }
 

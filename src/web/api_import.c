@@ -8,18 +8,24 @@
  * Who may import what (the role table of the command-line contract): gm
  * anything, hr the HR entities, finance payroll and expenses, others
  * nothing. The entity is the kind field, else the file's name as for
- * "cairn import" (orders.csv → orders). A mapping file decides its
- * entities only when it runs, so uploads with a mapping are for gm only.
+ * "cairn import" (orders.csv → orders). With a mapping, the entities are
+ * its targets: the mapping is checked (mapping_check) before the job is
+ * queued, and every target must be an entity the role may import.
+ * dry_run=1 makes the job a check that stores nothing (the import page
+ * runs one before the real import).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/scope.h"
+#include "mapping/mapping.h"
 #include "readers/source.h"
 #include "readers/values.h"
 #include "store/entities.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "web/api_table.h"
 #include "web/jobs.h"
 #include "web/upload.h"
 #include "web/web.h"
@@ -36,13 +42,11 @@ static bool listed(const char *kind, const char *const *list, size_t n)
     return false;
 }
 
-/* Whether role may import entity kind (NULL: not known before the run). */
+/* Whether role may import entity kind. */
 static bool may_import(enum role role, const char *kind)
 {
     if (role == ROLE_GM)
         return true;
-    if (!kind)
-        return false;
     if (role == ROLE_HR)
         return listed(kind, hr_kinds, sizeof(hr_kinds) / sizeof(hr_kinds[0]));
     if (role == ROLE_FINANCE)
@@ -50,14 +54,12 @@ static bool may_import(enum role role, const char *kind)
     return false;
 }
 
-/* The entity an upload imports: the kind field, else the file name up to
- * its first dot. Written to out; empty when a mapping decides. */
+/* The entity an upload without a mapping imports: the kind field, else
+ * the file name up to its first dot. Written to out. */
 static void upload_kind(const struct upload *up, struct strbuf *out)
 {
     const char *name, *dot;
 
-    if (up->map_path)
-        return;
     if (up->kind.len) {
         sb_add(out, up->kind.buf);
         return;
@@ -65,6 +67,36 @@ static void upload_kind(const struct upload *up, struct strbuf *out)
     name = strrchr(up->file_path, '/') + 1;
     dot = strchr(name, '.');
     sb_addn(out, name, dot ? (size_t)(dot - name) : strlen(name));
+}
+
+/* Checks the upload's mapping file and that the caller may import every
+ * entity it targets. Returns 0, or -1 after setting the error response. */
+static int check_mapping_targets(struct request *req, const struct upload *up)
+{
+    struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+    json_t *targets = NULL, *entity;
+    size_t i;
+    int ret = -1;
+
+    if (web_read_file(up->map_path, &text, &err)) {
+        web_internal_error(req, "reading an uploaded mapping", &err);
+        goto out;
+    }
+    if (web_mapping_check(req, text.buf, text.len, strstr(up->file_path, ".xls") != NULL,
+                          &targets))
+        goto out;
+    json_array_foreach(targets, i, entity) {
+        if (!may_import(req->session.who.role, json_string_value(entity))) {
+            web_error(req, 403, "forbidden", N_("Your role may not import this kind of data."));
+            goto out;
+        }
+    }
+    ret = 0;
+out:
+    json_decref(targets);
+    sb_release(&text);
+    sb_release(&err);
+    return ret;
 }
 
 void api_import_post(struct request *req)
@@ -104,10 +136,20 @@ void api_import_post(struct request *req)
         web_error(req, 400, "bad_request", N_("The date order is invalid: use ymd, dmy or mdy."));
         goto out;
     }
-    upload_kind(up, &kind);
-    if (!may_import(req->session.who.role, kind.len ? kind.buf : NULL)) {
-        web_error(req, 403, "forbidden", N_("Your role may not import this kind of data."));
+    if (up->dry_run.len && strcmp(up->dry_run.buf, "0") && strcmp(up->dry_run.buf, "1")) {
+        web_error(req, 400, "bad_request", N_("The field dry_run must be 0 or 1."));
         goto out;
+    }
+    job.dry_run = up->dry_run.len && !strcmp(up->dry_run.buf, "1");
+    if (up->map_path) {
+        if (check_mapping_targets(req, up))
+            goto out;
+    } else {
+        upload_kind(up, &kind);
+        if (!may_import(req->session.who.role, kind.buf)) {
+            web_error(req, 403, "forbidden", N_("Your role may not import this kind of data."));
+            goto out;
+        }
     }
 
     /* The job takes over the upload's folder and files. */
@@ -142,7 +184,8 @@ void api_import_get(struct request *req)
         web_error(req, 404, "not_found", N_("No import job has this id."));
         goto out;
     }
-    st = db_prepare(req->db, "SELECT login, state, rows, report FROM import_jobs WHERE id = ?",
+    st = db_prepare(req->db,
+                    "SELECT login, state, rows, report, dry_run FROM import_jobs WHERE id = ?",
                     &err);
     if (!st)
         goto fail;
@@ -169,9 +212,9 @@ void api_import_get(struct request *req)
     /* NOTE: total is always null, because the importer does not count a
      * file's rows before reading it. */
     web_json(req, 200,
-             json_pack("{s:I, s:s, s:I, s:n, s:o}", "id", (json_int_t)id, "state",
-                       db_column_text(st, 1), "rows", (json_int_t)rows, "total",
-                       "report", report ? report : json_null()));
+             json_pack("{s:I, s:s, s:b, s:I, s:n, s:o}", "id", (json_int_t)id, "state",
+                       db_column_text(st, 1), "dry_run", db_column_int64(st, 4) != 0, "rows",
+                       (json_int_t)rows, "total", "report", report ? report : json_null()));
     goto out;
 fail:
     web_internal_error(req, "reading an import job", &err);

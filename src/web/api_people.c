@@ -120,6 +120,19 @@ static bool download_table(struct request *req, const struct page_table *tables,
     return true;
 }
 
+/* The audit row of a page that shows pay or personal fields (detail) of
+ * employee id. Returns 0, or -1 after setting a 500 response. */
+static int audit_personal_view(struct request *req, const char *id, const char *detail)
+{
+    struct strbuf subject = STRBUF_INIT;
+    int ret;
+
+    sb_addf(&subject, "employee:%s", id);
+    ret = web_audit(req, "view_personal", subject.buf, detail);
+    sb_release(&subject);
+    return ret;
+}
+
 void api_employee_get(struct request *req)
 {
     const char *id = req->path + strlen("/api/v1/employees/");
@@ -190,6 +203,10 @@ void api_employee_get(struct request *req)
         if (download_table(req, tables, 2))
             goto out;
     }
+    /* Showing pay or personal fields is audited. */
+    if ((pay || personal) &&
+        audit_personal_view(req, id, pay && personal ? "pay,personal" : pay ? "pay" : "personal"))
+        goto out;
     json_object_set(answer, "customers", customers);
     json_object_set(answer, "orders", orders);
     web_json(req, 200, json_incref(answer));

@@ -50,7 +50,7 @@ void api_series_get(struct request *req)
                   query = STRBUF_INIT;
     enum metric_id ids[SERIES_METRICS_MAX];
     int64_t generation;
-    struct metric_value *values = NULL;
+    struct metric_value(*values)[METRIC_COUNT] = NULL;
     json_t *answer = NULL, *series, *months;
     char *end = NULL, day[DATE_BUFSIZE], month[8];
     long nmonths = 12;
@@ -72,7 +72,7 @@ void api_series_get(struct request *req)
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
         goto out;
 
-    /* One series per metric. */
+    /* The months, then one series per metric. */
     first = date_month_index(as_of) - (int)nmonths + 1;
     values = xcalloc((size_t)nmonths, sizeof(*values));
     series = json_object();
@@ -84,23 +84,23 @@ void api_series_get(struct request *req)
     date_format(as_of, day);
     answer = json_pack("{s:s, s:s, s:o, s:o}", "scope", scope.buf, "as_of", day, "months", months,
                        "series", series);
+    /* One evaluation per month gives every metric. */
+    rc = metrics_series_all(req->db, scope.buf, first, (int)nmonths, as_of, values, &err);
+    if (rc == METRICS_UNKNOWN_SCOPE) {
+        web_error(req, 404, "not_found", N_("No such unit or employee."));
+        goto out;
+    }
+    if (rc) {
+        web_internal_error(req, "series", &err);
+        goto out;
+    }
     for (int i = 0; i < n; i++) {
         json_t *row = json_array();
 
-        rc = metrics_series(req->db, scope.buf, ids[i], first, (int)nmonths, as_of, values, &err);
-        if (rc == METRICS_UNKNOWN_SCOPE) {
-            json_decref(row);
-            web_error(req, 404, "not_found", N_("No such unit or employee."));
-            goto out;
-        }
-        if (rc) {
-            json_decref(row);
-            web_internal_error(req, "series", &err);
-            goto out;
-        }
         for (int k = 0; k < nmonths; k++)
-            json_array_append_new(row, values[k].available ? json_real(values[k].value)
-                                                           : json_null());
+            json_array_append_new(row, values[k][ids[i]].available
+                                           ? json_real(values[k][ids[i]].value)
+                                           : json_null());
         json_object_set_new(series, metric_defs[ids[i]].name, row);
     }
     web_json(req, 200, answer);

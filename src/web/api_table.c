@@ -8,6 +8,7 @@
 
 #include <unicode/ucol.h>
 
+#include "auth/scope.h"
 #include "util/csv.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -115,6 +116,28 @@ static void csv_body(const struct request *req, json_t *rows, const struct table
     }
 }
 
+/* Writes the audit row of a download: action "export", the route as the
+ * subject, and the scope (the requested one, else the caller's), the
+ * format and the row count as the detail. Returns 0 or -1 (500 set). */
+static int download_audit(struct request *req, size_t nrows, const char *format)
+{
+    struct strbuf detail = STRBUF_INIT, own = STRBUF_INIT;
+    const char *scope = web_query(req, "scope"), *table = web_query(req, "table");
+    int ret;
+
+    if (!scope) {
+        scope_format(&req->session.who.scope, &own);
+        scope = own.buf;
+    }
+    sb_addf(&detail, "scope=%s format=%s rows=%zu", scope, format, nrows);
+    if (table)
+        sb_addf(&detail, " table=%s", table);
+    ret = web_audit(req, "export", req->path, detail.buf);
+    sb_release(&own);
+    sb_release(&detail);
+    return ret;
+}
+
 void web_download_reply(struct request *req, json_t *rows, const struct table_column *cols,
                         size_t ncols, const char *file_msgid, const char *ascii_name)
 {
@@ -122,6 +145,10 @@ void web_download_reply(struct request *req, json_t *rows, const struct table_co
     const char *format = web_query(req, "format");
     bool xlsx = format && !strcmp(format, "xlsx");
     const char *ext = xlsx ? ".xlsx" : ".csv";
+
+    /* Every download is audited first: route, scope, format and rows. */
+    if (download_audit(req, json_array_size(rows), xlsx ? "xlsx" : "csv"))
+        goto out;
 
     /* The file, then the download's names: ASCII for old clients, UTF-8
      * for the rest. */

@@ -69,6 +69,9 @@ extern const struct table_column web_order_columns[WEB_ORDER_NCOLUMNS];
 int web_xlsx_body(const struct request *req, json_t *rows, const struct table_column *cols,
                   size_t ncols, struct strbuf *out, struct strbuf *err);
 
+/* Appends the file at path to out. Returns 0, or -1 with err. */
+int web_read_file(const char *path, struct strbuf *out, struct strbuf *err);
+
 /* Money stored as integer fen, as the JSON number of yuan. */
 json_t *web_yuan(long long fen);
 

@@ -101,8 +101,10 @@ static const struct table_column employee_columns[] = {
 };
 
 /* The employees whose current unit is unit_id or below it, with the
- * personal fields the caller may see. Returns NULL with err. */
-static json_t *unit_employees(struct request *req, const char *unit_id, struct strbuf *err)
+ * personal fields the caller may see; *shown counts the rows that show
+ * them. Returns NULL with err. */
+static json_t *unit_employees(struct request *req, const char *unit_id, size_t *shown,
+                              struct strbuf *err)
 {
     struct strbuf sql = STRBUF_INIT;
     struct db_stmt *st;
@@ -127,6 +129,7 @@ static json_t *unit_employees(struct request *req, const char *unit_id, struct s
             rc = DB_ERROR;
             break;
         }
+        *shown += personal;
         for (int c = 0; c < 8; c++) {
             const char *v = db_column_text(st, c);
             bool hidden = c >= 6 && !personal;
@@ -153,8 +156,9 @@ void api_unit_get(struct request *req)
     struct scope want = {.kind = SCOPE_UNIT};
     enum scope_decision decision;
     json_t *by_id = json_object(), *unit, *employees = NULL, *answer, *children, *child, *parent;
+    struct strbuf detail = STRBUF_INIT;
     const char *key;
-    size_t i;
+    size_t i, shown = 0;
 
     /* The scope check comes first. */
     if (strlen(id) >= SCOPE_ID_MAX || strchr(id, '/')) {
@@ -181,7 +185,7 @@ void api_unit_get(struct request *req)
     }
     json_decref(link_tree(req, by_id));
     unit = json_object_get(by_id, id);
-    employees = unit ? unit_employees(req, id, &err) : NULL;
+    employees = unit ? unit_employees(req, id, &shown, &err) : NULL;
     if (!employees) {
         web_internal_error(req, "unit employees", &err);
         goto out;
@@ -191,6 +195,15 @@ void api_unit_get(struct request *req)
                       sizeof(employee_columns) / sizeof(employee_columns[0]),
                       N_("employees"), "employees");
         goto out;
+    }
+    /* Showing personal fields is audited (a download as an export). */
+    if (shown) {
+        sb_addf(&scope, "unit:%s", id);
+        sb_addf(&detail, "personal of %zu employees", shown);
+        if (web_audit(req, "view_personal", scope.buf, detail.buf)) {
+            json_decref(employees);
+            goto out;
+        }
     }
     answer = json_copy(unit);
     children = json_array();
@@ -207,6 +220,7 @@ void api_unit_get(struct request *req)
 out:
     json_object_foreach(by_id, key, unit) json_array_clear(json_object_get(unit, "children"));
     json_decref(by_id);
+    sb_release(&detail);
     sb_release(&scope);
     sb_release(&err);
 }

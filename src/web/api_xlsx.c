@@ -35,8 +35,7 @@ static void write_row(lxw_worksheet *sheet, lxw_row_t r, json_t *row,
     }
 }
 
-/* Appends the file at path to out. Returns 0, or -1 with err. */
-static int read_whole(const char *path, struct strbuf *out, struct strbuf *err)
+int web_read_file(const char *path, struct strbuf *out, struct strbuf *err)
 {
     FILE *fp = fopen(path, "rb");
     char buf[65536];
@@ -95,7 +94,7 @@ int web_xlsx_body(const struct request *req, json_t *rows, const struct table_co
         unlink(path);
         return -1;
     }
-    ret = read_whole(path, out, err);
+    ret = web_read_file(path, out, err);
     unlink(path);
     return ret;
 }

@@ -113,10 +113,10 @@ static bool stored_something(json_t *report)
     return false;
 }
 
-/* Removes prefix (the upload's temporary folder) from the start of every
- * string in value, so that the report names files as they were uploaded
- * and does not show the server's folders. */
-static void strip_prefix(json_t *value, const char *prefix)
+/* Replaces prefix (the upload's temporary folder) at the start of every
+ * string in value by with, so that the report names files as they were
+ * uploaded and does not show the server's folders. */
+static void strip_prefix(json_t *value, const char *prefix, const char *with)
 {
     size_t n = strlen(prefix), i;
     const char *key;
@@ -126,17 +126,18 @@ static void strip_prefix(json_t *value, const char *prefix)
         const char *s = json_string_value(value);
 
         if (!strncmp(s, prefix, n)) {
-            char *rest = xstrdup(s + n);
+            struct strbuf rest = STRBUF_INIT;
 
-            json_string_set(value, rest);
-            free(rest);
+            sb_addf(&rest, "%s%s", with, s + n);
+            json_string_set(value, rest.buf);
+            sb_release(&rest);
         }
     } else if (json_is_object(value)) {
         json_object_foreach(value, key, item)
-            strip_prefix(item, prefix);
+            strip_prefix(item, prefix, with);
     } else if (json_is_array(value)) {
         json_array_foreach(value, i, item)
-            strip_prefix(item, prefix);
+            strip_prefix(item, prefix, with);
     }
 }
 
@@ -154,6 +155,7 @@ static void run_job(struct db *db, struct queued_job *job)
     opts.source = job->req.source;
     opts.date_order = job->req.date_order;
     opts.map_path = job->req.map_path;
+    opts.dry_run = job->req.dry_run;
     opts.progress = on_progress;
     /* A mapping reads its sources from the folder, or from the workbook. */
     path = job->req.file_path;
@@ -180,10 +182,14 @@ static void run_job(struct db *db, struct queued_job *job)
         log_line(LOG_INFO, 0, NULL, "import job %lld %s after %ld rows", (long long)job->id,
                  rc == IMPORT_OK ? "done" : "rejected", rows);
     }
+    /* Files in the mapping's folder by their names; the folder itself
+     * (a mapping's targets) by the uploaded file's name. */
     sb_addf(&prefix, "%s/data/", job->req.dir);
-    strip_prefix(report, prefix.buf);
+    strip_prefix(report, prefix.buf, "");
+    sb_truncate(&prefix, prefix.len - 1);
+    strip_prefix(report, prefix.buf, strrchr(job->req.file_path, '/') + 1);
     sb_truncate(&prefix, strlen(job->req.dir) + 1);
-    strip_prefix(report, prefix.buf);
+    strip_prefix(report, prefix.buf, "");
     sb_reset(&err);
     if (finish_job(db, job->id, rc == IMPORT_OK ? "done" : "failed", rows, report, &err))
         log_line(LOG_ERROR, 0, NULL, "import job %lld: recording the outcome: %s",
@@ -322,14 +328,17 @@ int jobs_submit(struct db *db, const char *login, struct import_job_request *req
     /* The job's row and its audit row, in one transaction. */
     if (db_begin(db, err))
         return -1;
-    st = db_prepare(
-        db, "INSERT INTO import_jobs (login, file, state, created) VALUES (?, ?, 'queued', ?)", err);
+    st = db_prepare(db,
+                    "INSERT INTO import_jobs (login, file, state, created, dry_run)"
+                    " VALUES (?, ?, 'queued', ?, ?)",
+                    err);
     if (!st)
         goto fail;
     audit_time(time(NULL), now);
     db_bind_text(st, 1, login);
     db_bind_text(st, 2, name);
     db_bind_text(st, 3, now);
+    db_bind_int64(st, 4, req->dry_run);
     if (db_step(st, err) != DB_DONE)
         goto fail;
     db_finalize(st);
@@ -337,7 +346,9 @@ int jobs_submit(struct db *db, const char *login, struct import_job_request *req
     if (db_query_int64(db, "SELECT last_insert_rowid()", 0, id, err))
         goto fail;
     sb_addf(&subject, "import_job:%lld", (long long)*id);
-    if (audit_record(db, login, "import", subject.buf, name, err) || db_commit(db, err))
+    if (audit_record(db, login, req->dry_run ? "import_check" : "import", subject.buf, name,
+                     err) ||
+        db_commit(db, err))
         goto fail;
     sb_release(&subject);
 

@@ -8,6 +8,7 @@
 #ifndef CAIRN_WEB_JOBS_H
 #define CAIRN_WEB_JOBS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "import/import.h"
@@ -22,6 +23,7 @@ struct import_job_request {
     char *map_path;  /* or NULL */
     struct source_options source;
     enum date_order date_order;
+    bool dry_run; /* check and count only, as "cairn import --dry-run" */
 };
 
 /* Starts the job thread. Jobs left queued or running by an earlier

@@ -1,6 +1,8 @@
 /*
  * The embedded web page: GET / returns ui/index.html, and
- * GET /assets/NAME returns the other files of ui/ (script, style).
+ * GET /assets/NAME returns the other files of ui/ (script, style). The
+ * embedded example mappings ("examples/...") are read by api_mappings.c
+ * for accounts that may import, and are not served here.
  */
 #include <string.h>
 
@@ -8,7 +10,7 @@
 #include "web/ui_assets.h"
 #include "web/web.h"
 
-static const struct ui_asset *asset_find(const char *name)
+const struct ui_asset *asset_find(const char *name)
 {
     for (size_t i = 0; i < ui_asset_count; i++)
         if (!strcmp(ui_assets[i].name, name))
@@ -38,7 +40,9 @@ void page_index(struct request *req)
 void page_asset(struct request *req)
 {
     const char *name = req->path + strlen("/assets/");
-    const struct ui_asset *a = strcmp(name, "index.html") ? asset_find(name) : NULL;
+    const struct ui_asset *a = strcmp(name, "index.html") && strncmp(name, "examples/", 9)
+                                   ? asset_find(name)
+                                   : NULL;
 
     if (!a) {
         web_error(req, 404, "not_found", N_("Nothing exists at this address."));

@@ -6,6 +6,7 @@
 
 #include <microhttpd.h>
 
+#include "auth/audit.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "web/log.h"
@@ -44,6 +45,18 @@ void web_internal_error(struct request *req, const char *what, const struct strb
     log_line(LOG_ERROR, req->id, req->has_session ? req->session.login : NULL, "%s: %s", what,
              sb_str(err));
     web_error(req, 500, "internal", N_("An internal error occurred; the server log has the details."));
+}
+
+int web_audit(struct request *req, const char *action, const char *subject, const char *detail)
+{
+    struct strbuf err = STRBUF_INIT;
+
+    if (audit_record(req->db, req->session.login, action, subject, detail, &err)) {
+        web_internal_error(req, "writing an audit row", &err);
+        sb_release(&err);
+        return -1;
+    }
+    return 0;
 }
 
 const char *web_header(const struct request *req, const char *name)

@@ -158,10 +158,11 @@ static int load_session(struct request *req, struct strbuf *err)
 }
 
 /*
- * Runs one complete request: the size, route, session and CSRF checks,
- * then the route's handler. Leaves the response in req->resp.
+ * The checks that need only the request's headers: the route, the
+ * database connection, the session and the CSRF token. Returns the route,
+ * or NULL after setting the error response.
  */
-static void dispatch(struct request *req)
+static const struct route *check_access(struct request *req)
 {
     struct strbuf err = STRBUF_INIT;
     const struct route *route;
@@ -170,10 +171,6 @@ static void dispatch(struct request *req)
     bool path_known;
 
     req->lang = choose_language(req);
-    if (req->body_too_large) {
-        web_error(req, 413, "too_large", N_("The request body is too large."));
-        goto out;
-    }
     route = route_find(method, req->path, &path_known);
     if (!route) {
         if (path_known)
@@ -181,21 +178,21 @@ static void dispatch(struct request *req)
                       N_("This method is not allowed on this address."));
         else
             web_error(req, 404, "not_found", N_("Nothing exists at this address."));
-        goto out;
+        goto fail;
     }
-
-    req->db = thread_db(&err);
+    if (!req->db)
+        req->db = thread_db(&err);
     if (!req->db) {
         web_internal_error(req, "opening the database", &err);
-        goto out;
+        goto fail;
     }
-    if (load_session(req, &err)) {
+    if (!req->has_session && load_session(req, &err)) {
         web_internal_error(req, "reading the session", &err);
-        goto out;
+        goto fail;
     }
     if ((route->flags & ROUTE_SESSION) && !req->has_session) {
         web_error(req, 401, "unauthorized", N_("Log in first."));
-        goto out;
+        goto fail;
     }
     if (is_state_changing(method) && !(route->flags & ROUTE_NO_CSRF)) {
         csrf = web_header(req, "X-CSRF-Token");
@@ -203,9 +200,32 @@ static void dispatch(struct request *req)
             CRYPTO_memcmp(csrf, req->session.csrf, TOKEN_HEX_SIZE - 1) != 0) {
             web_error(req, 403, "forbidden",
                       N_("The X-CSRF-Token header is missing or does not match the session."));
-            goto out;
+            goto fail;
         }
     }
+    sb_release(&err);
+    return route;
+fail:
+    sb_release(&err);
+    return NULL;
+}
+
+/*
+ * Runs one complete request: the size, route, session and CSRF checks,
+ * then the route's handler. Leaves the response in req->resp.
+ */
+static void dispatch(struct request *req)
+{
+    const struct route *route;
+
+    req->lang = choose_language(req);
+    if (req->body_too_large) {
+        web_error(req, 413, "too_large", N_("The request body is too large."));
+        return;
+    }
+    route = check_access(req);
+    if (!route)
+        return;
 
     route->handler(req);
     if (route->flags & ROUTE_API)
@@ -213,12 +233,10 @@ static void dispatch(struct request *req)
     if (!req->resp.status) {
         struct strbuf none = STRBUF_INIT;
 
-        sb_addf(&none, "handler of %s %s set no answer", method, route->path);
+        sb_addf(&none, "handler of %s %s set no answer", req->method, route->path);
         web_internal_error(req, "routing", &none);
         sb_release(&none);
     }
-out:
-    sb_release(&err);
 }
 
 /* The methods of the routes of path, for the Allow header of a 405. */
@@ -226,8 +244,11 @@ static const char *allowed_methods(const char *path)
 {
     if (!strcmp(path, "/api/v1/session"))
         return "GET, HEAD, POST, DELETE";
-    if (!strncmp(path, "/api/v1/alerts/", 15) || !strcmp(path, "/api/v1/import"))
+    if (!strncmp(path, "/api/v1/alerts/", 15) || !strcmp(path, "/api/v1/import") ||
+        !strcmp(path, "/api/v1/mappings/check"))
         return "POST";
+    if (!strcmp(path, "/api/v1/mappings"))
+        return "GET, HEAD, POST";
     return "GET, HEAD";
 }
 
@@ -305,13 +326,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             dispatch(req);
             return send_answer(req);
         }
+        /* An upload is refused before its body is read when the caller
+         * has no session or no CSRF token. */
+        if (upload_route(method, url) && !check_access(req))
+            return send_answer(req);
         return MHD_YES;
     }
 
     /* Body chunks: kept up to the limit, the rest discarded. An upload
      * route streams them to its multipart parser instead. */
     if (*upload_data_size && upload_route(method, url)) {
-        if (!req->body_too_large)
+        if (!req->body_too_large && !req->resp.status)
             upload_feed(req, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;

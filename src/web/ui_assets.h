@@ -18,4 +18,7 @@ struct ui_asset {
 extern const struct ui_asset ui_assets[];
 extern const size_t ui_asset_count;
 
+/* The embedded file named name ("app.js", "examples/x.map.json"), or NULL. */
+const struct ui_asset *asset_find(const char *name);
+
 #endif

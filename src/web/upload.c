@@ -4,14 +4,11 @@
  * straight to a temporary folder and never sits in memory. The parts are
  * file (the data file; its name, reduced to a safe base name, gives the
  * entity as for "cairn import"), map (a mapping file, text or file part),
- * and the short text fields kind, encoding and date_order. Problems are
- * kept in the upload and reported by the handler (api_import.c), which
- * runs after the whole body has arrived and the session checks passed.
- *
- * NOTE: the body is read before the session and CSRF checks run (they run
- * when the request is complete), so a caller without a session can make
- * the server write up to WEB_UPLOAD_MAX bytes to a temporary folder,
- * which is deleted when the request ends.
+ * and the short text fields kind, encoding, date_order and dry_run.
+ * Problems are kept in the upload and reported by the handler
+ * (api_import.c), which runs after the whole body has arrived. The
+ * session and CSRF checks run on the request's headers (server.c), so a
+ * caller without a session gets its error before any of the body is read.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +23,7 @@
 #include "web/upload.h"
 #include "web/web.h"
 
-/* Largest text field (kind, encoding, date_order) and mapping file. */
+/* Largest text field (kind, encoding, date_order, dry_run). */
 #define FIELD_MAX 256
 #define MAP_MAX (1024 * 1024)
 
@@ -160,6 +157,8 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         field = &up->encoding;
     else if (!strcmp(key, "date_order"))
         field = &up->date_order;
+    else if (!strcmp(key, "dry_run"))
+        field = &up->dry_run;
     else
         return MHD_YES; /* unknown parts are ignored, as unknown query arguments are */
     if (field->len + size > FIELD_MAX)
@@ -178,6 +177,7 @@ void upload_feed(struct request *req, const char *data, size_t size)
         sb_init(&up->kind);
         sb_init(&up->encoding);
         sb_init(&up->date_order);
+        sb_init(&up->dry_run);
         up->pp = MHD_create_post_processor(req->conn, 64 * 1024, on_part, up);
         if (!up->pp)
             fail(up, UPLOAD_BAD, "the body is not multipart/form-data");
@@ -240,5 +240,6 @@ void upload_free(struct upload *up)
     sb_release(&up->kind);
     sb_release(&up->encoding);
     sb_release(&up->date_order);
+    sb_release(&up->dry_run);
     free(up);
 }

@@ -25,7 +25,7 @@ struct upload {
     FILE *file, *map;
     char *file_path, *map_path; /* inside dir; NULL when absent */
     size_t map_size;
-    struct strbuf kind, encoding, date_order;
+    struct strbuf kind, encoding, date_order, dry_run;
     enum upload_error error;
     const char *problem; /* fixed English text for the log */
 };

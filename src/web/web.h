@@ -130,6 +130,19 @@ int web_cache_lookup(struct request *req, const char *route, const char *query,
 /* Stores the request's response under key when its status is 200. */
 void web_cache_store(const struct request *req, const char *key, int64_t generation);
 
+/* Writes an audit row for the caller (action, subject, detail as for
+ * audit_record). Returns 0, or -1 after setting a 500 response. */
+int web_audit(struct request *req, const char *action, const char *subject, const char *detail);
+
+/*
+ * Checks a mapping text as mapping_check does. Returns 0 with the target
+ * entities in *targets (a new array), or -1 after setting a 400 response
+ * whose error object also has line, column and position for a JSON syntax
+ * error.
+ */
+int web_mapping_check(struct request *req, const char *text, size_t len, bool workbook,
+                      json_t **targets);
+
 /* A request header, query argument or cookie; NULL when absent. */
 const char *web_header(const struct request *req, const char *name);
 const char *web_query(const struct request *req, const char *name);
@@ -147,6 +160,7 @@ void upload_free(struct upload *upload);
 /* Route handlers, by file. */
 void api_alert_state(struct request *req);
 void api_alerts_get(struct request *req);
+void api_audit_get(struct request *req);
 void api_explain_get(struct request *req);
 void api_forecast_get(struct request *req);
 void api_import_get(struct request *req);
@@ -156,6 +170,11 @@ void api_linkage_get(struct request *req);
 /* The current model scores (api_risk.c). */
 void api_risk_attrition_get(struct request *req);
 void api_risk_churn_get(struct request *req);
+/* The import page's mappings (api_mappings.c). */
+void api_mapping_check(struct request *req);
+void api_mapping_get(struct request *req);
+void api_mapping_save(struct request *req);
+void api_mappings_list(struct request *req);
 void api_session_create(struct request *req);
 void api_session_get(struct request *req);
 void api_session_delete(struct request *req);
@@ -166,6 +185,7 @@ void api_employee_get(struct request *req);
 void api_orders_get(struct request *req);
 void api_series_get(struct request *req);
 void api_teams_get(struct request *req);
+void api_team_profile_get(struct request *req);
 void api_unit_get(struct request *req);
 void api_units_list(struct request *req);
 void page_index(struct request *req);

@@ -135,7 +135,8 @@ static void orders_upload_as_gm(void **state)
     json_t *file;
 
     assert_int_equal(id, 1);
-    assert_int_equal(json_object_size(job), 5);
+    assert_int_equal(json_object_size(job), 6);
+    assert_true(json_is_false(json_object_get(job, "dry_run")));
     assert_int_equal(json_integer_value(json_object_get(job, "id")), 1);
     assert_string_equal(json_string_value(json_object_get(job, "state")), "done");
     assert_int_equal(json_integer_value(json_object_get(job, "rows")), 2);
@@ -169,8 +170,18 @@ static void import_roles(void **state)
     struct upload_part orders = {"file", "orders.csv", orders_csv};
     struct upload_part as_kind[] = {{"file", "data.csv", "employee_id,name\nE9,赵六\n"},
                                     {"kind", NULL, "employees"}};
-    struct upload_part with_map[] = {{"file", "employees.csv", "employee_id,name\nE9,赵六\n"},
-                                     {"map", "map.json", "{}"}};
+    struct upload_part with_map[] = {
+        {"file", "staff.csv", "id,name\nE9,赵六\n"},
+        {"map", "map.json",
+         "{\"sources\":[{\"name\":\"s\",\"file\":\"staff.csv\"}],"
+         "\"targets\":[{\"entity\":\"orders\",\"sql\":\"SELECT 1\"}]}"}};
+    struct upload_part hr_map[] = {
+        {"file", "staff.csv", "id,name\nE9,赵六\n"},
+        {"map", "map.json",
+         "{\"sources\":[{\"name\":\"s\",\"file\":\"staff.csv\"}],"
+         "\"targets\":[{\"entity\":\"employees\",\"sql\":"
+         "\"SELECT id AS employee_id, name, 'T1' AS unit_id, 'sales' AS position,"
+         " '2024-01-02' AS hire_date FROM s\"}]}"}};
     struct http h;
     json_t *job;
     long long id;
@@ -194,8 +205,8 @@ static void import_roles(void **state)
     json_decref(job);
     free(cookie);
 
-    /* hr: HR files, not orders, and no mapping (its targets are unknown
-     * until it runs). */
+    /* hr: HR files, not orders, and a mapping only when all its targets
+     * are HR entities. */
     cookie = test_log_in(&f->server, "hanna", PASSWORD, csrf);
     h = http_upload(f->server.base_url, cookie, csrf, &orders, 1);
     http_assert_error(&h, 403, "forbidden");
@@ -203,6 +214,16 @@ static void import_roles(void **state)
     h = http_upload(f->server.base_url, cookie, csrf, with_map, 2);
     http_assert_error(&h, 403, "forbidden");
     http_free(&h);
+    h = http_upload(f->server.base_url, cookie, csrf, hr_map, 2);
+    assert_int_equal(h.status, 202);
+    job = json_loads(h.body, 0, NULL);
+    id = (long long)json_integer_value(json_object_get(job, "id"));
+    json_decref(job);
+    http_free(&h);
+    job = wait_for_job(f->server.base_url, cookie, id);
+    assert_string_equal(json_string_value(json_object_get(job, "state")), "done");
+    assert_int_equal(report_count(job, "inserted"), 1);
+    json_decref(job);
     id = upload_file(f, cookie, csrf, "employees.csv",
                      "employee_id,name,unit_id,position,hire_date\nE9,赵六,T1,sales,2024-01-02\n");
     job = wait_for_job(f->server.base_url, cookie, id);
@@ -222,7 +243,7 @@ static void import_roles(void **state)
     http_assert_error(&h, 404, "not_found");
     http_free(&h);
     free(cookie);
-    assert_int_equal(query_int(f, "SELECT COUNT(*) FROM import_jobs"), 2);
+    assert_int_equal(query_int(f, "SELECT COUNT(*) FROM import_jobs"), 3);
 }
 
 static void bad_file_fails(void **state)
@@ -252,24 +273,35 @@ static void bad_file_fails(void **state)
     free(cookie);
 }
 
-/* A mapping without sources or targets fails in the job, with its
- * problem in the report. */
+/* A mapping without sources or targets, or one that is not JSON, is
+ * refused at upload with the parser's message; a syntax error also has
+ * its line and column. No job is queued. */
 static void bad_mapping_fails(void **state)
 {
     struct fixture *f = *state;
     char csrf[65], *cookie = test_log_in(&f->server, "boss", PASSWORD, csrf);
     struct upload_part with_map[] = {{"file", "orders.csv", orders_csv}, {"map", NULL, "{}"}};
+    struct upload_part broken[] = {{"file", "orders.csv", orders_csv},
+                                   {"map", NULL, "{\"sources\": [],\n \"targets\": [,]}"}};
     struct http h = http_upload(f->server.base_url, cookie, csrf, with_map, 2);
-    json_t *v = json_loads(h.body, 0, NULL), *job;
+    json_t *v = json_loads(h.body, 0, NULL), *error = json_object_get(v, "error");
 
-    assert_int_equal(h.status, 202);
-    job = wait_for_job(f->server.base_url, cookie, json_integer_value(json_object_get(v, "id")));
-    assert_string_equal(json_string_value(json_object_get(job, "state")), "failed");
-    assert_true(json_is_object(json_object_get(job, "report")));
-    assert_int_equal(query_int(f, "SELECT COUNT(*) FROM orders"), 0);
-    json_decref(job);
+    assert_int_equal(h.status, 400);
+    assert_string_equal(json_string_value(json_object_get(error, "code")), "bad_request");
+    assert_true(json_is_string(json_object_get(error, "message")));
+    assert_null(json_object_get(error, "line"));
     json_decref(v);
     http_free(&h);
+
+    h = http_upload(f->server.base_url, cookie, csrf, broken, 2);
+    v = json_loads(h.body, 0, NULL);
+    error = json_object_get(v, "error");
+    assert_int_equal(h.status, 400);
+    assert_int_equal(json_integer_value(json_object_get(error, "line")), 2);
+    assert_int_equal(json_integer_value(json_object_get(error, "column")), 14);
+    json_decref(v);
+    http_free(&h);
+    assert_int_equal(query_int(f, "SELECT COUNT(*) FROM import_jobs"), 0);
     free(cookie);
 }
 

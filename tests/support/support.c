@@ -169,6 +169,25 @@ void import_demo(const char *cwd, const char *data, const char *db)
     run_result_free(&r);
 }
 
+void import_canonical_files(const char *dir, const char *db, const char *const (*files)[2],
+                            size_t nfiles)
+{
+    char *data = path_join(dir, "data");
+    struct run_result r;
+
+    for (size_t i = 0; i < nfiles; i++)
+        free(write_file(data, files[i][0], files[i][1]));
+    r = run_cairn(dir, NULL, ARGS("--db", db, "init"));
+    if (r.status != 0)
+        fail_msg("cairn init failed: %s", r.err);
+    run_result_free(&r);
+    r = run_cairn(dir, NULL, ARGS("--db", db, "import", data));
+    if (r.status != 0)
+        fail_msg("import failed: %s%s", r.out, r.err);
+    run_result_free(&r);
+    free(data);
+}
+
 char *write_file(const char *dir, const char *name, const char *text)
 {
     char *path = path_join(dir, name);

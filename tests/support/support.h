@@ -45,6 +45,12 @@ char *path_join(const char *dir, const char *name);
  * when a step fails. */
 void import_demo(const char *cwd, const char *data, const char *db);
 
+/* Writes the canonical files (name, text) to the folder dir/data and
+ * imports them into a new database at db. Fails the test when a step
+ * fails. */
+void import_canonical_files(const char *dir, const char *db, const char *const (*files)[2],
+                            size_t nfiles);
+
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 #endif
