@@ -496,6 +496,11 @@ async function renderTeams(generation) {
   }
   document.getElementById('teams-table').replaceChildren(table(columns, data.teams));
   disposeCharts();
+  // The top-20 % profile (profile.js); a rep's scope has no such comparison.
+  document.getElementById('profile-card').hidden = state.session.role === 'rep';
+  if (state.session.role !== 'rep') {
+    await renderProfile(generation, params);
+  }
   // A scope without teams (a rep's) gets the "no data" note only.
   document.getElementById('team-chart').hidden = !data.teams.length;
   if (!data.teams.length) {

@@ -170,7 +170,24 @@ try {
   const teamRows = await page.$$eval('#teams-table tbody tr', (r) => r.length);
   check(teamRows === 8, 'the team dashboard lists the 8 teams: ' + teamRows);
   check(await page.$$eval('#team-chart canvas', (c) => c.length) === 1, 'the team bar chart is drawn');
+  // The top-20 % profile: 8 figures, the top group beside the rest, a chart.
+  const profileRows = await page.$$eval('#profile-table tbody tr', (r) => r.map((x) => [...x.cells].map((c) => c.textContent)));
+  check(profileRows.length === 8 && profileRows[0][0] === '人均销售额' && /^¥/.test(profileRows[0][1]),
+    'the profile table compares 8 figures in Chinese: ' + JSON.stringify(profileRows[0]));
+  check(await page.$$eval('#profile-chart canvas', (c) => c.length) === 1, 'the profile chart is drawn');
+  check(/名销售/.test(await page.textContent('#profile-summary')), 'the profile says how many reps it ranks');
   await page.screenshot({ path: path.join(artifacts, 'teams.png'), fullPage: true });
+  await page.locator('#profile-card').screenshot({ path: path.join(artifacts, 'profile-zh.png') });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready);
+  await page.waitForFunction(() => document.querySelector('#profile-card h2').textContent === 'Top 20 % of sales reps against the rest'
+    && document.querySelector('#profile-table td') && document.querySelector('#profile-table td').textContent === 'Sales per rep');
+  const profileEnglish = await page.$$eval('#profile-table tbody tr td:first-child', (c) => c.map((x) => x.textContent));
+  check(profileEnglish[0] === 'Sales per rep' && profileEnglish[7] === 'Average tenure',
+    'the profile figures are named in English: ' + profileEnglish.join(', '));
+  await page.locator('#profile-card').screenshot({ path: path.join(artifacts, 'profile-en.png') });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.body.dataset.ready);
   const salesLink = page.locator('#teams-table tbody tr', { hasText: '杭州一组' }).locator('a').first();
   const teamSales = await salesLink.textContent();
   await salesLink.click();
@@ -333,32 +350,96 @@ try {
   await page.click('#lang-switch');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
 
-  // Import: a good orders file is stored, a bad one gets its validation
-  // report with the error's line, column and value.
+  // Import: each upload is first checked (a dry run with its validation
+  // report), then stored after "confirm". A bad file gets the error's
+  // line, column and value and no confirm button.
   await page.click('#nav a[data-view=import]');
   await ready('#/import');
   const header = 'order_id,order_date,customer_id,employee_id,amount,status,product\n';
-  const upload = async (text) => {
+  const check_upload = async (name, text) => {
     await page.setInputFiles('#import-form input[name=file]',
-      { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(header + text) });
+      { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
     await page.click('#import-form button[type=submit]');
     await page.waitForSelector('#import-report .card');
     return page.getAttribute('#import-status', 'data-state');
   };
-  const good = await upload('X90001,2026-11-02,C000001,E00002,1200.50,completed,P1\n');
-  check(good === 'done', 'a good orders file is imported: ' + good);
-  const goodRows = await page.$$eval('#import-report tbody tr', (r) => r.map((x) => [...x.cells].map((c) => c.textContent)));
+  const reportRows = () => page.$$eval('#import-report tbody tr', (r) => r.map((x) => [...x.cells].map((c) => c.textContent)));
+  const confirm = async () => {
+    await page.click('#import-confirm');
+    await page.waitForSelector('#import-progress:not([hidden])');
+    await page.waitForSelector('#import-status[data-state=done], #import-status[data-state=failed]');
+    await page.waitForSelector('#import-report .card');
+    return page.getAttribute('#import-status', 'data-state');
+  };
+  const checked = await check_upload('orders.csv', header + 'X90001,2026-11-02,C000001,E00002,1200.50,completed,P1\n');
+  check(checked === 'done' && await page.isVisible('#import-confirm'), 'a good orders file passes the check: ' + checked);
+  check(/已检查/.test(await page.textContent('#import-status')), 'the status says the file is checked');
+  await page.screenshot({ path: path.join(artifacts, 'import-checked.png'), fullPage: true });
+  const good = await confirm();
+  check(good === 'done' && await page.isHidden('#import-confirm'), 'the confirmed file is imported: ' + good);
+  const goodRows = await reportRows();
   check(goodRows.length === 1 && goodRows[0][0] === 'orders.csv' && goodRows[0][3] === '1',
     'the report counts one inserted order: ' + JSON.stringify(goodRows));
   await page.screenshot({ path: path.join(artifacts, 'import-done.png'), fullPage: true });
-  const bad = await upload('X90002,2026-11-02,C000001,E00002,1200.50,completed,P1\nX90003,2026-11-03,C000002,E00002,abc,completed,P1\n');
-  check(bad === 'failed', 'a file with a bad amount fails: ' + bad);
+  const bad = await check_upload('orders.csv', header + 'X90002,2026-11-02,C000001,E00002,1200.50,completed,P1\nX90003,2026-11-03,C000002,E00002,abc,completed,P1\n');
+  check(bad === 'failed' && await page.isHidden('#import-confirm'), 'a file with a bad amount fails the check: ' + bad);
   const errorRows = await page.$$eval('#import-errors tbody tr', (r) => r.map((x) => [...x.cells].map((c) => c.textContent)));
   check(errorRows.length === 1, 'the report lists one error: ' + errorRows.length);
   check(errorRows.length === 1 && errorRows[0].slice(0, 4).join('|') === 'orders.csv|3|amount|abc',
     'the error names its source, line, column and value: ' + JSON.stringify(errorRows));
   check(errorRows.length === 1 && /金额/.test(errorRows[0][4]), 'the error message is in Chinese');
   await page.screenshot({ path: path.join(artifacts, 'import-failed.png'), fullPage: true });
+
+  // A mapping: the examples are listed; one is opened, replaced by a
+  // mapping for a foreign file, a syntax error is shown with its line,
+  // then the fixed mapping is saved, chosen, checked with the file and
+  // imported.
+  const mapOptions = await page.$$eval('#import-map option', (o) => o.map((x) => x.value));
+  check(mapOptions.includes('example:superstore') && mapOptions.includes('example:online-retail'),
+    'the mapping picker lists the shipped examples: ' + mapOptions.join(', '));
+  await page.selectOption('#import-map', 'example:superstore');
+  await page.waitForFunction(() => document.getElementById('import-map-text').value.includes('Superstore'));
+  check(await page.isDisabled('#import-kind'), 'with a mapping the kind comes from the mapping');
+  await page.screenshot({ path: path.join(artifacts, 'import-mapping-example.png'), fullPage: true });
+  const mapping = JSON.stringify({
+    sources: [{ name: 'src', file: 'sales.csv' }],
+    targets: [{ entity: 'orders', sql: ['SELECT no AS order_id, day AS order_date, client AS customer_id,',
+      "  seller AS employee_id, yuan AS amount, 'completed' AS status FROM src"] }],
+  }, null, 2);
+  await page.fill('#import-map-text', mapping.replace('"targets": [', '"targets": [,'));
+  await page.click('#import-map-check');
+  await page.waitForSelector('#import-map-status.bad');
+  const syntax = await page.textContent('#import-map-status');
+  check(/^第 \d+ 行第 \d+ 列/.test(syntax), 'a syntax error shows its line and column: ' + syntax);
+  await page.screenshot({ path: path.join(artifacts, 'import-mapping-error.png'), fullPage: true });
+  await page.fill('#import-map-text', mapping);
+  await page.fill('#import-map-name', '外部订单');
+  await page.click('#import-map-save');
+  await page.waitForSelector('#import-map-status.ok');
+  check(await page.inputValue('#import-map') === 'saved:外部订单', 'the saved mapping is listed and chosen');
+  await page.selectOption('#import-map', '');
+  await page.selectOption('#import-map', 'saved:外部订单');
+  await page.waitForFunction(() => document.getElementById('import-map-text').value.includes('sales.csv'));
+  const foreign = 'no,day,client,seller,yuan\nX90010,2026-11-05,C000001,E00002,880.00\nX90011,2026-11-06,C000002,E00002,120.00\n';
+  const mapChecked = await check_upload('sales.csv', foreign);
+  const mapRows = await reportRows();
+  check(mapChecked === 'done' && mapRows.length === 1 && mapRows[0][1] === 'orders' && mapRows[0][3] === '2',
+    'the mapped file passes the check with 2 orders: ' + JSON.stringify(mapRows));
+  await page.screenshot({ path: path.join(artifacts, 'import-mapping-checked.png'), fullPage: true });
+  const mapDone = await confirm();
+  check(mapDone === 'done', 'the mapped file is imported after confirm: ' + mapDone);
+  const stored = await page.request.get(base + '/api/v1/orders?scope=employee:E00002&period=2026-11');
+  const storedIds = (await stored.json()).orders.map((o) => o.order_id);
+  check(storedIds.includes('X90010') && storedIds.includes('X90011'), 'the mapped orders are stored');
+  await page.screenshot({ path: path.join(artifacts, 'import-mapping-done.png'), fullPage: true });
+  // English labels of the mapping step.
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready);
+  check(await page.textContent('#import-map-check') === 'Check mapping' && await page.textContent('#import-form button[type=submit]') === 'Check data',
+    'the import page is in English after the switch');
+  await page.screenshot({ path: path.join(artifacts, 'import-en.png'), fullPage: true });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.body.dataset.ready);
 
   // The team lead gets only its own team.
   await page.click('#logout');
