@@ -86,20 +86,37 @@ struct alert *alert_push(struct alert_ctx *ctx, enum alert_rule rule, const char
     return a;
 }
 
+static void alert_release(struct alert *a)
+{
+    free(a->scope);
+    free(a->period);
+    free(a->subject);
+    free(a->owner);
+    json_decref(a->figures);
+    free(a->state);
+    free(a->first_seen);
+    free(a->last_seen);
+}
+
 void alert_list_free(struct alert_list *list)
 {
-    for (size_t i = 0; i < list->n; i++) {
-        free(list->items[i].scope);
-        free(list->items[i].period);
-        free(list->items[i].subject);
-        free(list->items[i].owner);
-        json_decref(list->items[i].figures);
-        free(list->items[i].state);
-        free(list->items[i].first_seen);
-        free(list->items[i].last_seen);
-    }
+    for (size_t i = 0; i < list->n; i++)
+        alert_release(&list->items[i]);
     free(list->items);
     memset(list, 0, sizeof(*list));
+}
+
+void alert_list_drop_rule(struct alert_list *list, enum alert_rule rule)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < list->n; i++) {
+        if (list->items[i].rule == rule)
+            alert_release(&list->items[i]);
+        else
+            list->items[kept++] = list->items[i];
+    }
+    list->n = kept;
 }
 
 json_t *alert_number(double v)

@@ -83,6 +83,8 @@ int alerts_month(cdate as_of);
 int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
                     struct strbuf *err);
 void alert_list_free(struct alert_list *list);
+/* Removes the warnings of rule from the list, keeping the order. */
+void alert_list_drop_rule(struct alert_list *list, enum alert_rule rule);
 
 /*
  * Appends the model warnings as of as_of whose scope lies in scope to

@@ -19,10 +19,10 @@
  * 10), the size of the list that model warnings name, so each row's rank
  * (1 = riskiest in the company) shows whether it is one of them.
  * Answers are cached like the key results; a new import or a trained
- * model raises the data generation.
+ * model raises the data generation. The factors are made in the
+ * caller's language under web_gettext_enter (gettext_lock.c).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,47 +32,6 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "web/api_table.h"
-
-/* glibc's counter of message catalog changes: raising it makes gettext
- * drop the translations it cached for the previous LANGUAGE. */
-extern int _nl_msg_cat_cntr;
-
-/*
- * The factor strings of models/risk.h are translated with gettext, whose
- * language (LANGUAGE) is process-wide, so one scoring runs at a time
- * with LANGUAGE set to the caller's language, and the previous value is
- * put back afterwards.
- * NOTE: a _() call on another thread during a scoring (only error texts
- * of other routes use _() in the server) may come out in this caller's
- * language.
- */
-static pthread_mutex_t language_lock = PTHREAD_MUTEX_INITIALIZER;
-
-struct language_switch {
-    char *saved;
-};
-
-static void language_enter(const struct request *req, struct language_switch *sw)
-{
-    const char *now;
-
-    pthread_mutex_lock(&language_lock);
-    now = getenv("LANGUAGE");
-    sw->saved = now ? xstrdup(now) : NULL;
-    setenv("LANGUAGE", req->lang, 1);
-    ++_nl_msg_cat_cntr;
-}
-
-static void language_leave(struct language_switch *sw)
-{
-    if (sw->saved)
-        setenv("LANGUAGE", sw->saved, 1);
-    else
-        unsetenv("LANGUAGE");
-    ++_nl_msg_cat_cntr;
-    free(sw->saved);
-    pthread_mutex_unlock(&language_lock);
-}
 
 /* The units of a scope: every unit for the company, the unit and those
  * below it for unit:ID, none for employee:ID. */
@@ -169,7 +128,7 @@ static void risk_reply(struct request *req, const char *model,
 {
     struct strbuf err = STRBUF_INIT, scope_text = STRBUF_INIT, key = STRBUF_INIT;
     struct strbuf cache_query = STRBUF_INIT;
-    struct language_switch sw;
+    struct web_gettext sw;
     struct risk_list list = {0};
     struct unit_set units = {0};
     struct db_stmt *names = NULL, *owners = NULL;
@@ -191,9 +150,9 @@ static void risk_reply(struct request *req, const char *model,
     if (unit_set_load(req->db, &scope, &units, &err))
         goto failed;
 
-    language_enter(req, &sw);
+    web_gettext_enter(req, &sw);
     found = list_fn(req->db, as_of, &list, &err);
-    language_leave(&sw);
+    web_gettext_leave(&sw);
     if (found < 0)
         goto failed;
 

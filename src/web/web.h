@@ -130,6 +130,15 @@ int web_cache_lookup(struct request *req, const char *route, const char *query,
 /* Stores the request's response under key when its status is 200. */
 void web_cache_store(const struct request *req, const char *key, int64_t generation);
 
+/* Library texts in the caller's language (gettext_lock.c): between enter
+ * and leave, gettext translates into req->lang, and other callers of
+ * enter wait. */
+struct web_gettext {
+    char *language; /* LANGUAGE before enter; NULL when it was unset */
+};
+void web_gettext_enter(const struct request *req, struct web_gettext *saved);
+void web_gettext_leave(struct web_gettext *saved);
+
 /* Writes an audit row for the caller (action, subject, detail as for
  * audit_record). Returns 0, or -1 after setting a 500 response. */
 int web_audit(struct request *req, const char *action, const char *subject, const char *detail);

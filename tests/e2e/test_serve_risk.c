@@ -4,8 +4,8 @@
  * seed 1) as of 2026-11-30: the answer before and after "cairn model
  * train" (the cache must not keep the old one), the rows per role and
  * scope (403 outside the caller's scope, attrition for gm, hr and team
- * leads only), and factors in the caller's language, compared with
- * "cairn model score".
+ * leads only), factors in the caller's language, compared with "cairn
+ * model score", and the model warnings of /api/v1/alerts?models=1.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +295,49 @@ static void forecast_scoped(void **state)
     free(zhang);
 }
 
+static size_t count_rule(json_t *list, const char *rule)
+{
+    size_t i, n = 0;
+    json_t *a;
+
+    json_array_foreach(list, i, a)
+        n += !strcmp(str_at(a, "rule"), rule);
+    return n;
+}
+
+/* models=1 appends the model warnings after the rules' list, without
+ * attrition_risk_high for finance. */
+static void alerts_with_models_by_role(void **state)
+{
+    char *boss = log_in("boss", "en"), *fay = log_in("fay", "en");
+    json_t *rules, *all, *finance, *risk;
+    size_t i, k;
+
+    (void)state;
+    rules = get_json(boss, "/api/v1/alerts?as_of=" AS_OF);
+    all = get_json(boss, "/api/v1/alerts?as_of=" AS_OF "&models=1");
+    risk = get_json(boss, "/api/v1/risk/attrition?as_of=" AS_OF);
+    k = (size_t)json_integer_value(json_object_get(risk, "top"));
+    assert_true(k > 0);
+    assert_int_equal(count_rule(all, "attrition_risk_high"), k);
+    assert_true(count_rule(all, "churn_risk_high") > 0);
+    for (i = 0; i < json_array_size(rules); i++)
+        assert_true(json_equal(json_array_get(all, i), json_array_get(rules, i)));
+
+    finance = get_json(fay, "/api/v1/alerts?as_of=" AS_OF "&models=1");
+    assert_int_equal(count_rule(finance, "attrition_risk_high"), 0);
+    assert_int_equal(count_rule(finance, "churn_risk_high"), count_rule(all, "churn_risk_high"));
+    assert_int_equal(json_array_size(finance), json_array_size(all) - k);
+    get_error(boss, "/api/v1/alerts?models=yes", 400, "bad_request");
+
+    json_decref(rules);
+    json_decref(all);
+    json_decref(finance);
+    json_decref(risk);
+    free(boss);
+    free(fay);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +346,7 @@ int main(void)
         cmocka_unit_test(team_lead_sees_own_subtree),
         cmocka_unit_test(finance_and_rep_by_role_table),
         cmocka_unit_test(forecast_scoped),
+        cmocka_unit_test(alerts_with_models_by_role),
     };
 
     int failed;
