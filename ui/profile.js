@@ -45,14 +45,18 @@ async function renderProfile(generation, params) {
   document.getElementById('profile-summary').textContent = t('tp_summary')
     .replace('{n}', String(data.reps)).replace('{top}', String(data.top_count))
     .replace('{rest}', String(rest.count));
-  document.getElementById('profile-table').replaceChildren(table([
+  const figures = table([
     { label: 'tp_col_figure', value: (r) => t('tp_' + r.name) },
     { label: 'tp_col_top', value: (r) => profileValue(r.top, r.kind) },
     { label: 'tp_col_rest', value: (r) => profileValue(r.rest, r.kind) },
     { label: 'tp_col_ratio', value: (r) => r.ratio, kind: 'number' },
-  ], data.reps ? rows : []));
+  ], data.reps ? rows : []);
+  // The two group columns hold numbers formatted per row: align them as numbers.
+  figures.querySelectorAll('th:nth-child(2), th:nth-child(3), td:nth-child(2), td:nth-child(3)')
+    .forEach((cell) => cell.classList.add('num'));
+  document.getElementById('profile-table').replaceChildren(figures);
   document.getElementById('profile-members').textContent = data.top.length
-    ? t('tp_members') + data.top.map((m) => m.name).join('、') : '';
+    ? t('tp_members') + data.top.map((m) => m.name).join(state.lang === 'en' ? ', ' : '、') : '';
 
   const chartBox = document.getElementById('profile-chart');
   const charted = rows.filter((r) => r.ratio !== null);
@@ -61,7 +65,7 @@ async function renderProfile(generation, params) {
     return;
   }
   chartIn(chartBox, {
-    grid: { left: 140, right: 48, top: 8, bottom: 24 },
+    grid: { left: 8, right: 48, top: 8, bottom: 24, containLabel: true },
     tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: (v) => formatValue(v, 'number') },
     xAxis: { type: 'value', axisLabel: { formatter: (v) => v.toFixed(1) + '×' } },
     yAxis: { type: 'category', inverse: true, data: charted.map((r) => t('tp_' + r.name)) },
