@@ -86,7 +86,7 @@ struct alert *alert_push(struct alert_ctx *ctx, enum alert_rule rule, const char
     return a;
 }
 
-static void alert_release(struct alert *a)
+void alert_release(struct alert *a)
 {
     free(a->scope);
     free(a->period);

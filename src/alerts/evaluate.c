@@ -157,18 +157,10 @@ static int filter(struct alert_ctx *ctx, const char *scope, struct strbuf *err)
         bool in = employee >= 0 ? a->employee == employee
                                 : a->home_unit >= 0 && unit_within(&ctx->org, a->home_unit, unit);
 
-        if (in) {
+        if (in)
             l->items[kept++] = *a;
-            continue;
-        }
-        free(a->scope);
-        free(a->period);
-        free(a->subject);
-        free(a->owner);
-        json_decref(a->figures);
-        free(a->state);
-        free(a->first_seen);
-        free(a->last_seen);
+        else
+            alert_release(a);
     }
     l->n = kept;
     return 0;

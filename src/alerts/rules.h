@@ -34,6 +34,9 @@ struct alert *alert_push(struct alert_ctx *ctx, enum alert_rule rule, const char
                          const char *period, const char *subject, const char *owner,
                          json_t *figures);
 
+/* Frees what one warning owns (not the warning itself). */
+void alert_release(struct alert *a);
+
 /* An amount in fen as a JSON number of yuan. */
 json_t *alert_money(int64_t fen);
 /* A plain JSON number: an integer when whole, else a real. */
