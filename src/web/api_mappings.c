@@ -62,13 +62,26 @@ static json_t *mapping_error(const struct mapping_problem *where, const struct s
     return error;
 }
 
+/* mapping_check with its messages in the caller's language. */
+static int check_in_language(const struct request *req, const char *text, size_t len, bool workbook,
+                             json_t **targets, struct mapping_problem *where, struct strbuf *err)
+{
+    struct web_gettext saved;
+    int rc;
+
+    web_gettext_enter(req, &saved);
+    rc = mapping_check(text, len, workbook, targets, where, err);
+    web_gettext_leave(&saved);
+    return rc;
+}
+
 int web_mapping_check(struct request *req, const char *text, size_t len, bool workbook,
                       json_t **targets)
 {
     struct mapping_problem where;
     struct strbuf err = STRBUF_INIT;
 
-    if (!mapping_check(text, len, workbook, targets, &where, &err)) {
+    if (!check_in_language(req, text, len, workbook, targets, &where, &err)) {
         sb_release(&err);
         return 0;
     }
@@ -210,8 +223,8 @@ void api_mapping_check(struct request *req)
      * rejected mapping is a normal result: 200 with valid false. */
     text = json_object_get(body, "text");
     file = json_string_value(json_object_get(body, "file"));
-    if (mapping_check(json_string_value(text), json_string_length(text),
-                      !file || strstr(file, ".xls"), &targets, &where, &err))
+    if (check_in_language(req, json_string_value(text), json_string_length(text),
+                          !file || strstr(file, ".xls"), &targets, &where, &err))
         web_json(req, 200,
                  json_pack("{s:b, s:o}", "valid", 0, "error", mapping_error(&where, &err)));
     else

@@ -152,6 +152,9 @@ static void mappings(void **state)
     v = call(f, "POST", "/api/v1/mappings/check", text, 200);
     assert_true(json_is_false(json_object_get(v, "valid")));
     assert_null(json_object_get(json_object_get(v, "error"), "line"));
+    /* In the caller's language: Chinese without a cookie or header. */
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"), "message")),
+                        "目标“bogus”不是实体名称（例如 orders 或 employees）");
     json_decref(v);
     free(text);
     json_decref(body);
