@@ -22,12 +22,17 @@ static pthread_mutex_t language_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void web_gettext_enter(const struct request *req, struct web_gettext *saved)
 {
+    web_gettext_enter_lang(req->lang, saved);
+}
+
+void web_gettext_enter_lang(const char *lang, struct web_gettext *saved)
+{
     const char *now;
 
     pthread_mutex_lock(&language_lock);
     now = getenv("LANGUAGE");
     saved->language = now ? xstrdup(now) : NULL;
-    setenv("LANGUAGE", req->lang, 1);
+    setenv("LANGUAGE", lang, 1);
     ++_nl_msg_cat_cntr;
 }
 

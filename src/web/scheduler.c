@@ -19,9 +19,11 @@
 #include "alerts/record.h"
 #include "settings/settings.h"
 #include "store/events.h"
+#include "util/i18n.h"
 #include "util/tz.h"
 #include "web/jobs.h"
 #include "web/log.h"
+#include "web/web.h"
 
 #define SCHEDULER_TICK 30
 
@@ -67,12 +69,19 @@ static int evaluate_at(struct db *db, int64_t *out, struct strbuf *err)
     return 0;
 }
 
-/* Runs alerts_record as of today and logs the outcome. */
+/* Runs alerts_record as of today and logs the outcome. The factors of
+ * the model warnings are in the server's own language, which API
+ * requests may switch meanwhile, hence the gettext lock. */
 static void run_alerts(struct db *db, cdate today, const char *why)
 {
     struct strbuf err = STRBUF_INIT;
     struct alert_run_summary sum = {0};
-    int rc = alerts_record(db, today, &sum, &err);
+    struct web_gettext saved;
+    int rc;
+
+    web_gettext_enter_lang(i18n_lang(), &saved);
+    rc = alerts_record(db, today, &sum, &err);
+    web_gettext_leave(&saved);
 
     if (rc == 0 || rc == ALERTS_DELIVERY_FAILED || rc == ALERTS_MODELS_FAILED)
         log_line(LOG_INFO, 0, NULL, "alerts run (%s): %zu new, %zu still holding, %zu resolved",

@@ -137,6 +137,8 @@ struct web_gettext {
     char *language; /* LANGUAGE before enter; NULL when it was unset */
 };
 void web_gettext_enter(const struct request *req, struct web_gettext *saved);
+/* The same for a catalog name, for threads without a request. */
+void web_gettext_enter_lang(const char *lang, struct web_gettext *saved);
 void web_gettext_leave(struct web_gettext *saved);
 
 /* Writes an audit row for the caller (action, subject, detail as for
