@@ -56,35 +56,64 @@ static void configure_sqlite(void)
     pthread_once(&once, configure_sqlite_once);
 }
 
-bool db_is_cairn_file(const char *path)
+/* How long a connection waits for another one's lock. */
+#define BUSY_TIMEOUT_MS 10000
+
+/* Checks whether the file at path contains a Cairn database. Returns 1
+ * when it does and 0 when it is no SQLite file or another application's.
+ * Returns -1 with SQLite's message in reason when the file cannot be read,
+ * for example without permission, in a folder where SQLite cannot create
+ * its -wal and -shm files, or behind a lock held for BUSY_TIMEOUT_MS. */
+static int check_cairn_file(const char *path, struct strbuf *reason)
 {
     sqlite3 *h = NULL;
     sqlite3_stmt *st = NULL;
-    bool found = false;
-    struct stat sbuf;
+    int rc, found = 0;
 
-    if (stat(path, &sbuf) != 0)
-        return false;
     configure_sqlite();
     /* Read-write where allowed: a read-only connection cannot roll back
      * the hot journal that a crash during a bulk load leaves, and would
      * fail to read the file. */
-    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
         sqlite3_close(h);
         h = NULL;
-        if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-            goto out;
+        rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
     }
-    if (sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'application'", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const unsigned char *v = sqlite3_column_text(st, 0);
-        found = v && !strcmp((const char *)v, "cairn");
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
+        rc = sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'application'", -1, &st,
+                                NULL);
     }
-out:
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *v = sqlite3_column_text(st, 0);
+
+            found = v && !strcmp((const char *)v, "cairn");
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    /* "no such table" and "file is not a database" mean another file. */
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_ERROR && (rc & 0xff) != SQLITE_NOTADB) {
+        sb_add(reason, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        found = -1;
+    }
     sqlite3_finalize(st);
     sqlite3_close(h);
     return found;
+}
+
+bool db_is_cairn_file(const char *path)
+{
+    struct strbuf reason = STRBUF_INIT;
+    struct stat sbuf;
+    int found = stat(path, &sbuf) == 0 ? check_cairn_file(path, &reason) : 0;
+
+    sb_release(&reason);
+    return found == 1;
 }
 
 /* Reads pages through a memory map of up to 2 GiB (SQLite's default
@@ -114,11 +143,18 @@ int db_open(struct db **out, const char *target, int flags, struct strbuf *err)
         sb_addf(err, _("database %s not found; create it with 'cairn init' or pass --db"), target);
         return -1;
     }
-    if (exists && !db_is_cairn_file(target)) {
-        if (sbuf.st_size > 0) {
+    if (exists && sbuf.st_size > 0) {
+        struct strbuf reason = STRBUF_INIT;
+        int found = check_cairn_file(target, &reason);
+
+        if (found == 0)
             sb_addf(err, _("%s is not a Cairn database"), target);
+        else if (found < 0)
+            sb_addf(err, _("cannot read database %s (%s): you need read and write permission on the file and on its folder, where SQLite keeps the %s-wal and %s-shm files"),
+                    target, reason.buf, target, target);
+        sb_release(&reason);
+        if (found != 1)
             return -1;
-        }
     }
 
     configure_sqlite();
@@ -137,12 +173,24 @@ int db_open(struct db **out, const char *target, int flags, struct strbuf *err)
         db_close(db);
         return -1;
     }
-    sqlite3_busy_timeout(db->handle, 10000);
+    sqlite3_busy_timeout(db->handle, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db->handle, 1);
 
     if (!(flags & DB_OPEN_READONLY)) {
+        /* Leaving a rollback journal for WAL needs the only connection to
+         * the file. While a large import runs in rollback mode (see
+         * db_bulk_start) SQLite reports SQLITE_BUSY at once, without
+         * waiting, and this connection keeps the rollback journal: it
+         * can still read, and waits while the import holds its exclusive
+         * lock. The import returns the file to WAL when it ends. */
+        rc = sqlite3_exec(db->handle, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+            set_error(db, err, "journal_mode", NULL);
+            db_close(db);
+            return -1;
+        }
         if (db_exec(db,
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA synchronous=NORMAL; "
                     "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
                     DB_MMAP_PRAGMA,
                     err) ||

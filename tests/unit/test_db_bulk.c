@@ -129,6 +129,30 @@ static void crash_during_large_load(void **state)
     sb_release(&err);
 }
 
+/* Another process opening the file during a large load, such as "cairn
+ * kpi" or a server starting, keeps the rollback journal instead of
+ * failing on the switch to WAL, and reads the last committed data. */
+static void open_during_large_load(void **state)
+{
+    struct temp_db *f = *state;
+    struct strbuf err = STRBUF_INIT;
+    struct db *reader = NULL;
+
+    if (db_bulk_start(f->db, true, &err) || db_begin(f->db, &err) ||
+        db_exec(f->db, "INSERT INTO meta VALUES ('loading', '1')", &err))
+        fail_msg("%s", err.buf);
+    if (db_open(&reader, f->path, DB_OPEN_EXISTING, &err))
+        fail_msg("open during the load failed: %s", err.buf);
+    assert_int_equal(in_wal(reader), 0);
+    assert_int_equal(db_int(reader, "SELECT count(*) FROM meta WHERE key = 'loading'"), 0);
+    db_close(reader);
+
+    if (db_commit(f->db, &err) || db_bulk_end(f->db, &err))
+        fail_msg("%s", err.buf);
+    assert_int_equal(in_wal(f->db), 1);
+    sb_release(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +160,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(small_load_keeps_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(other_connection_keeps_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(crash_during_large_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_during_large_load, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
