@@ -305,10 +305,17 @@ int rejects_check_path(const char *rejects, const char *const *paths, size_t npa
                        struct strbuf *err)
 {
     struct strbuf which = STRBUF_INIT;
-    struct stat rst;
+    struct stat rst, lst;
     bool rexists = stat(rejects, &rst) == 0;
     int rc = 0;
 
+    /* The file is written beside the path and renamed over it, which
+     * would replace a device, a pipe or a symbolic link by a file. */
+    if (lstat(rejects, &lst) == 0 && !S_ISREG(lst.st_mode) && !S_ISDIR(lst.st_mode)) {
+        sb_addf(err, _("the rejected-rows path %s is a device, pipe or symbolic link, which writing the file would replace: give the path of a new or existing regular file with --rejects"),
+                rejects);
+        return -1;
+    }
     for (size_t i = 0; i < npaths && !rc; i++) {
         if (rejects_is_input(rejects, &rst, rexists, paths[i], &which)) {
             sb_addf(err, _("the rejected-rows file %s is the input file %s, and writing it would destroy the data: choose another path with --rejects"),

@@ -146,6 +146,43 @@ static void rejects_path_same_as_input_refused(void **state)
     free(input);
 }
 
+/* A symbolic link or a pipe given as the rejects path is refused and
+ * left as it was, since renaming the file over it would replace it. */
+static void rejects_path_special_file_refused(void **state)
+{
+    struct fixture *fx = *state;
+    char *input = write_file(fx->dir, "sk4/orders.csv", ORDERS_ONE_BAD);
+    char *target = write_file(fx->dir, "sk4/target.txt", "keep");
+    char *link = path_join(fx->dir, "sk4/link.csv"), *fifo = path_join(fx->dir, "sk4/fifo");
+    struct run_result r;
+    struct stat st;
+
+    assert_int_equal(symlink("target.txt", link), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    r = cairn(fx, NULL, ARGS("import", "sk4/orders.csv", "--skip-bad-rows", "--rejects",
+                             "sk4/link.csv"));
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "the rejected-rows path sk4/link.csv is a device, pipe or symbolic link"));
+    run_result_free(&r);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+
+    r = cairn(fx, NULL, ARGS("import", "sk4/orders.csv", "--skip-bad-rows", "--rejects",
+                             "sk4/fifo"));
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "sk4/fifo is a device, pipe or symbolic link"));
+    run_result_free(&r);
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(batch_count(fx), 0);
+
+    free(input);
+    free(target);
+    free(link);
+    free(fifo);
+}
+
 static void default_rejects_path_keeps_input(void **state)
 {
     struct fixture *fx = *state;
@@ -465,6 +502,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(rejects_path_same_as_input_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(rejects_path_special_file_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(default_rejects_path_keeps_input, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_path_unwritable_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_file_written_after_commit, setup, teardown),
