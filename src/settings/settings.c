@@ -121,6 +121,9 @@ int setting_get_double(struct db *db, const char *name, double *out, struct strb
 
 static int validate_number(const struct setting_def *def, const char *value, struct strbuf *err)
 {
+    /* A sign does not make a whole number invalid: -5 gets the range
+     * message, not "expected a whole number". */
+    const char *digits = value + (*value == '-' || *value == '+');
     char *end;
     double v;
     int64_t fen;
@@ -135,7 +138,7 @@ static int validate_number(const struct setting_def *def, const char *value, str
     } else {
         v = strtod(value, &end);
         if (!*value || *end || !isfinite(v) ||
-            (def->type == SETTING_INTEGER && strspn(value, "0123456789") != strlen(value))) {
+            (def->type == SETTING_INTEGER && strspn(digits, "0123456789") != strlen(digits))) {
             sb_addf(err, def->type == SETTING_INTEGER
                              ? _("invalid value '%s' for %s: expected a whole number")
                              : _("invalid value '%s' for %s: expected a number such as 0.25"),
@@ -144,8 +147,10 @@ static int validate_number(const struct setting_def *def, const char *value, str
         }
     }
     if (v < def->min || v > def->max) {
-        sb_addf(err, _("value %s for %s is out of range: it must be between %g and %g"), value,
-                def->name, def->min, def->max);
+        /* %.15g writes 1e12 as 1000000000000, which %g would write as
+         * 1e+12. */
+        sb_addf(err, _("value %s for %s is out of range: it must be between %.15g and %.15g"),
+                value, def->name, def->min, def->max);
         return -1;
     }
     return 0;
