@@ -165,13 +165,36 @@ struct decoder {
     long long delivered; /* decoded bytes handed out so far */
 
     long long error_offset, error_at;
+    int unit;       /* bytes per code unit: 2 for UTF-16, else 1 */
+    bool zero_char; /* the stop was at a U+0000 character */
 };
+
+/* The index in d->in of the first U+0000 character at or after in_start,
+ * or in_end. UTF-16 code units start at even file offsets, because the
+ * only byte order mark skipped is two bytes long. In GB18030 no byte of a
+ * multi-byte character is zero. */
+static size_t find_zero_char(const struct decoder *d)
+{
+    size_t i = d->in_start;
+
+    if (d->unit == 1) {
+        const char *z = memchr(d->in + i, 0, d->in_end - i);
+
+        return z ? (size_t)(z - d->in) : d->in_end;
+    }
+    if ((d->in_base + (long long)i) & 1)
+        i++;
+    for (; i + 1 < d->in_end; i += 2)
+        if (d->in[i] == 0 && d->in[i + 1] == 0)
+            return i;
+    return d->in_end;
+}
 
 /* Refills the input when needed and converts as much as fits into out. */
 static void decoder_step(struct decoder *d)
 {
     char *ip, *op;
-    size_t il, ol, n;
+    size_t il, ol, n, zero;
 
     d->out_start = d->out_end = 0;
     if (!d->raw_eof && (d->need_more || d->in_start == d->in_end)) {
@@ -191,8 +214,18 @@ static void decoder_step(struct decoder *d)
         return;
     }
 
+    /* A U+0000 character stops the stream like an invalid sequence: the
+     * text before it is converted, then the stream fails at it. */
+    zero = find_zero_char(d);
+    if (zero == d->in_start) {
+        d->state = DEC_FAILED;
+        d->zero_char = true;
+        d->error_offset = d->in_base + (long long)zero;
+        return;
+    }
+
     ip = d->in + d->in_start;
-    il = d->in_end - d->in_start;
+    il = zero - d->in_start;
     op = d->out;
     ol = sizeof(d->out);
     n = iconv(d->cd, &ip, &il, &op, &ol);
@@ -200,6 +233,13 @@ static void decoder_step(struct decoder *d)
     d->out_end = (size_t)(op - d->out);
     if (n != (size_t)-1 || errno == E2BIG)
         return;
+    if (errno == EINVAL && zero < d->in_end) {
+        /* A character cut short by the zero character. */
+        d->state = DEC_FAILED;
+        d->zero_char = true;
+        d->error_offset = d->in_base + (long long)zero;
+        return;
+    }
     if (errno == EINVAL && !d->raw_eof) {
         d->need_more = true;
         return;
@@ -263,6 +303,7 @@ FILE *decoder_open(FILE *raw, const char *from, size_t skip, struct decoder **de
     d->cd = cd;
     d->error_offset = -1;
     d->error_at = -1;
+    d->unit = strncmp(from, "UTF-16", 6) == 0 ? 2 : 1;
 
     /* The byte order mark: skipped, but counted in original offsets. */
     d->in_end = fread(d->in, 1, skip, raw);
@@ -285,4 +326,9 @@ bool decoder_failed(const struct decoder *d, long long *decoded_at, long long *o
     *decoded_at = d->error_at;
     *original_offset = d->error_offset;
     return true;
+}
+
+bool decoder_zero_char(const struct decoder *d)
+{
+    return d->state == DEC_MARKED && d->zero_char;
 }

@@ -60,7 +60,8 @@ struct decoder;
  * start of the file) in the iconv encoding from, after skipping skip
  * bytes (a byte order mark). At an invalid or truncated sequence the
  * stream yields the text before it, then one 0xFF byte (never valid
- * UTF-8, so a UTF-8 checking reader stops exactly there), then ends.
+ * UTF-8, so a UTF-8 checking reader stops exactly there), then ends. A
+ * U+0000 character stops the stream the same way.
  * fclose of the stream frees the decoder but leaves raw open. NULL with a
  * message in err when iconv lacks the encoding.
  */
@@ -71,5 +72,8 @@ FILE *decoder_open(FILE *raw, const char *from, size_t skip, struct decoder **de
  * the position of the 0xFF byte in the decoded stream and
  * *original_offset the byte offset of the sequence in the original file. */
 bool decoder_failed(const struct decoder *dec, long long *decoded_at, long long *original_offset);
+/* Whether that stop was at a U+0000 character rather than an invalid
+ * sequence. */
+bool decoder_zero_char(const struct decoder *dec);
 
 #endif

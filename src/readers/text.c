@@ -219,18 +219,37 @@ static void text_close(struct source *src)
     src->impl = NULL;
 }
 
-/* Rewrites a reader's encoding error: the offset is moved from the decoded
- * stream to the original file, and the message names the encoding. */
+/* Reports a zero byte, or a U+0000 character of UTF-16 text, at offset
+ * in the original file. */
+static void report_zero_byte(struct source *src, long long offset, struct strbuf *err)
+{
+    src->error_offset = offset;
+    sb_addf(err,
+            _("a zero byte (NUL) at offset %lld: text files do not contain zero bytes, so the "
+              "file is damaged or was saved in another format; export it again as a UTF-8 CSV "
+              "file"),
+            offset);
+}
+
+/* Rewrites a reader's encoding or zero byte error: the offset is moved
+ * from the decoded stream to the original file, and the message names the
+ * encoding. */
 static void report_encoding_error(struct source *src, struct text_source *t, long long offset,
-                                  struct strbuf *err)
+                                  bool zero_byte, struct strbuf *err)
 {
     long long at, original;
 
     if (t->dec) {
-        if (decoder_failed(t->dec, &at, &original) && at == offset)
+        if (decoder_failed(t->dec, &at, &original) && at == offset) {
             offset = original;
-        else
-            offset = -1; /* iconv wrote invalid UTF-8: cannot happen */
+            zero_byte = decoder_zero_char(t->dec);
+        } else {
+            offset = -1; /* iconv wrote invalid UTF-8 or U+0000: cannot happen */
+        }
+    }
+    if (zero_byte) {
+        report_zero_byte(src, offset, err);
+        return;
     }
     src->error_offset = offset;
     sb_addf(err,
@@ -245,16 +264,19 @@ static int text_next(struct source *src, struct source_record **rec, struct strb
     struct strbuf reader_err = STRBUF_INIT;
     struct csv_record *r;
     long long offset;
+    bool zero_byte;
     int rc;
 
     if (t->words) {
         rc = words_next(t->words, rec, &reader_err);
         src->error_line = words_error_line(t->words);
         offset = words_error_offset(t->words);
+        zero_byte = words_error_zero_byte(t->words);
     } else {
         rc = csv_next(t->csv, &r, &reader_err);
         src->error_line = csv_error_line(t->csv);
         offset = csv_error_offset(t->csv);
+        zero_byte = csv_error_zero_byte(t->csv);
         if (rc == 1) {
             t->rec.nfields = r->nfields;
             t->rec.fields = r->fields;
@@ -265,7 +287,7 @@ static int text_next(struct source *src, struct source_record **rec, struct strb
 
     if (rc < 0) {
         if (offset >= 0)
-            report_encoding_error(src, t, offset, err);
+            report_encoding_error(src, t, offset, zero_byte, err);
         else
             sb_add(err, sb_str(&reader_err));
     }

@@ -25,6 +25,7 @@ struct words_reader {
 
     long error_line;
     long long error_offset;
+    bool error_zero_byte; /* the error is a zero byte, not invalid UTF-8 */
 };
 
 struct words_reader *words_open(FILE *fp)
@@ -55,6 +56,11 @@ long long words_error_offset(const struct words_reader *w)
     return w->error_offset;
 }
 
+bool words_error_zero_byte(const struct words_reader *w)
+{
+    return w->error_zero_byte;
+}
+
 /* Bytes of the stream with a pushback of three, so that a stream that
  * cannot seek (a decoding stream) can still be peeked at. */
 static int get_raw(struct words_reader *w)
@@ -70,7 +76,8 @@ static void unget_raw(struct words_reader *w, int c)
         w->pushed[w->npushed++] = c;
 }
 
-/* Returns the next byte, -1 at the end, -2 at invalid UTF-8. */
+/* Returns the next byte, -1 at the end, -2 at invalid UTF-8, -3 at a zero
+ * byte, which would cut a NUL-terminated field short. */
 static int next_byte(struct words_reader *w)
 {
     int c = get_raw(w);
@@ -89,6 +96,11 @@ static int next_byte(struct words_reader *w)
     if (utf8_check_byte(&w->utf8, (unsigned char)c) < 0) {
         w->error_offset = w->seq_start;
         return -2;
+    }
+    if (c == 0) {
+        w->error_offset = w->offset - 1;
+        w->error_zero_byte = true;
+        return -3;
     }
     return c;
 }
@@ -143,6 +155,8 @@ again:
         c = next_byte(w);
         if (c == -2)
             return fail(w, err, w->line, _("invalid UTF-8 byte"));
+        if (c == -3)
+            return fail(w, err, w->line, _("zero byte (NUL) in the text"));
 
         /* Inside quotes everything but a quote is text. */
         if (quoted) {

@@ -8,6 +8,7 @@
 #ifndef CAIRN_WORDS_H
 #define CAIRN_WORDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "readers/source.h"
@@ -22,7 +23,10 @@ void words_close(struct words_reader *w);
  * lines are skipped. */
 int words_next(struct words_reader *w, struct source_record **rec, struct strbuf *err);
 long words_error_line(const struct words_reader *w);
-/* The stream offset of an invalid UTF-8 byte found by the last call, or -1. */
+/* The stream offset of an invalid UTF-8 byte or a zero byte found by the
+ * last call, or -1. */
 long long words_error_offset(const struct words_reader *w);
+/* Whether that error is a zero byte rather than invalid UTF-8. */
+bool words_error_zero_byte(const struct words_reader *w);
 
 #endif

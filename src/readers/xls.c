@@ -92,6 +92,9 @@ static void cell_text(const FreeXL_CellValue *cell, char *buf, const char **out)
     case FREEXL_CELL_SST_TEXT:
     case FREEXL_CELL_DATE:
     case FREEXL_CELL_TIME:
+        /* NOTE: FreeXL hands out text without its length, so a U+0000
+         * inside a cell's string (Excel does not write one) would end the
+         * value there, and this reader cannot tell. */
         *out = cell->value.text_value ? cell->value.text_value : "";
         break;
     default:

@@ -36,6 +36,7 @@ struct csv_reader {
 
     long long error_offset;
     long error_line;
+    bool error_zero_byte; /* the error is a zero byte, not invalid UTF-8 */
 };
 
 struct csv_reader *csv_open(FILE *fp, const struct csv_options *opts)
@@ -68,6 +69,11 @@ long long csv_error_offset(const struct csv_reader *r)
 long csv_error_line(const struct csv_reader *r)
 {
     return r->error_line;
+}
+
+bool csv_error_zero_byte(const struct csv_reader *r)
+{
+    return r->error_zero_byte;
 }
 
 static bool fill(struct csv_reader *r)
@@ -126,7 +132,9 @@ static int utf8_feed(struct csv_reader *r, unsigned char c, long long at)
     return 0;
 }
 
-/* Returns the next byte, or -1 at end of input, -2 at invalid UTF-8. */
+/* Returns the next byte, or -1 at end of input, -2 at invalid UTF-8, -3
+ * at a zero byte. Fields are NUL-terminated, so a zero byte would cut its
+ * field short without a trace: it is an error in any text. */
 static int next_byte(struct csv_reader *r)
 {
     unsigned char c;
@@ -145,6 +153,11 @@ static int next_byte(struct csv_reader *r)
     if (r->opts.check_utf8 && utf8_feed(r, c, at)) {
         r->error_offset = r->utf8_need ? r->utf8_seq_start : at;
         return -2;
+    }
+    if (c == 0) {
+        r->error_offset = at;
+        r->error_zero_byte = true;
+        return -3;
     }
     return c;
 }
@@ -206,6 +219,8 @@ again:
             r->error_line = r->line;
             return fail(r, err, r->line, _("invalid UTF-8 byte"));
         }
+        if (c == -3)
+            return fail(r, err, r->line, _("zero byte (NUL) in the text"));
         if (c == -1) {
             if (state == QUOTED)
                 return fail(r, err, r->rec.line, _("a quoted field is not closed before the end of the file"));

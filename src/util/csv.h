@@ -2,7 +2,8 @@
  * A streaming RFC 4180 CSV reader: one record at a time from a FILE,
  * quoted fields with commas, doubled quotes and line breaks, CRLF or LF
  * line ends, a leading UTF-8 BOM skipped, and strict UTF-8 checking that
- * names the byte offset of the first invalid byte.
+ * names the byte offset of the first invalid byte. A zero byte is an error
+ * located the same way.
  */
 #ifndef CAIRN_CSV_H
 #define CAIRN_CSV_H
@@ -40,8 +41,11 @@ void csv_close(struct csv_reader *r);
  */
 int csv_next(struct csv_reader *r, struct csv_record **rec, struct strbuf *err);
 
-/* The byte offset of an encoding error found by the last csv_next, or -1. */
+/* The byte offset of an encoding error or zero byte found by the last
+ * csv_next, or -1. */
 long long csv_error_offset(const struct csv_reader *r);
+/* Whether that error is a zero byte rather than invalid UTF-8. */
+bool csv_error_zero_byte(const struct csv_reader *r);
 /* The line of the last error, or 0. */
 long csv_error_line(const struct csv_reader *r);
 

@@ -520,6 +520,124 @@ static void whitespace_invalid_byte(void **state)
     (void)state;
 }
 
+/* Rows after a zero byte, so that one zero byte stays below the 1/32 of
+ * the first KiB that makes a file look like UTF-16. */
+static const char zero_filler[] = "X9,9\nX9,9\nX9,9\nX9,9\nX9,9\nX9,9\nX9,9\nX9,9\n"
+                                  "X9,9\nX9,9\nX9,9\nX9,9\nX9,9\nX9,9\nX9,9\nX9,9\n";
+
+/* Writes len bytes of text and then zero_filler. */
+static char *write_with_filler(const char *name, const char *text, size_t len)
+{
+    char *all = xmalloc(len + sizeof(zero_filler));
+    char *path;
+
+    memcpy(all, text, len);
+    memcpy(all + len, zero_filler, sizeof(zero_filler) - 1);
+    path = write_bytes(name, all, len + sizeof(zero_filler) - 1);
+    free(all);
+    return path;
+}
+
+/* Checks that msg reports a zero byte, not an encoding error. */
+static void assert_zero_byte_message(const char *msg)
+{
+    assert_non_null(strstr(msg, "zero byte"));
+    assert_non_null(strstr(msg, "UTF-8 CSV"));
+}
+
+static void zero_byte_in_utf8_field(void **state)
+{
+    /* The amount "1\0.99" would read as "1" if the zero byte ended it. */
+    static const char text[] = "id,amount\nX1,1\0.99\nX2,5\n";
+    char *path = write_with_filler("zero.csv", text, sizeof(text) - 1);
+    struct source *src = open_ok(path, NULL);
+    char *msg;
+
+    expect_record(src, 1, ARGS("id", "amount"));
+    msg = expect_error(src, 2, 14);
+    assert_zero_byte_message(msg);
+    free(msg);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
+static void zero_byte_in_quoted_field(void **state)
+{
+    static const char text[] = "id,name\n\"a\0b\",x\n";
+    char *path = write_with_filler("zero-quoted.csv", text, sizeof(text) - 1);
+    struct source *src = open_ok(path, NULL);
+    char *msg = expect_error(src, 2, 10);
+
+    assert_zero_byte_message(msg);
+    free(msg);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
+static void zero_byte_whitespace_separated(void **state)
+{
+    static const char text[] = "a b\nc d\0e\n";
+    char *path = write_with_filler("zero-ws.txt", text, sizeof(text) - 1);
+    struct source *src = open_ok(path, &(struct source_options){.whitespace_separated = true});
+    char *msg = expect_error(src, 2, 7);
+
+    assert_zero_byte_message(msg);
+    free(msg);
+    source_close(src);
+    free(path);
+    (void)state;
+}
+
+static void zero_byte_in_gb18030(void **state)
+{
+    size_t len1, len2;
+    char *head = encode("GB18030", "工号,姓名\nE001,张", &len1);
+    char *tail = encode("GB18030", "三\n", &len2);
+    char *bytes = xmalloc(len1 + 1 + len2);
+    char *path, *msg;
+    struct source *src;
+
+    memcpy(bytes, head, len1);
+    bytes[len1] = 0;
+    memcpy(bytes + len1 + 1, tail, len2);
+    path = write_with_filler("zero-gb.csv", bytes, len1 + 1 + len2);
+    src = open_ok(path, NULL);
+    assert_int_equal(source_encoding_used(src), ENCODING_GB18030);
+    expect_record(src, 1, ARGS("工号", "姓名"));
+    msg = expect_error(src, 2, (long long)len1);
+    assert_zero_byte_message(msg);
+    free(msg);
+    source_close(src);
+    free(path);
+    free(bytes);
+    free(head);
+    free(tail);
+    (void)state;
+}
+
+static void zero_char_in_utf16(void **state)
+{
+    /* "a,b\nc,d?e\n" in UTF-16LE with U+0000 in place of the '?'. */
+    size_t len;
+    char *bytes = encode("UTF-16LE", "a,b\nc,d?e\n", &len);
+    char *path, *msg;
+    struct source *src;
+
+    bytes[14] = 0; /* code unit 7, the '?' */
+    path = write_with_prefix("zero-16.csv", "\xFF\xFE", 2, bytes, len);
+    src = open_ok(path, NULL);
+    expect_record(src, 1, ARGS("a", "b"));
+    msg = expect_error(src, 2, 16);
+    assert_zero_byte_message(msg);
+    free(msg);
+    source_close(src);
+    free(path);
+    free(bytes);
+    (void)state;
+}
+
 static void fullwidth_first_char_gb18030(void **state)
 {
     /* The decoded text starts with EF BC 91 (U+FF11): not a BOM, kept. */
@@ -710,6 +828,11 @@ int main(void)
         cmocka_unit_test(whitespace_headerless),
         cmocka_unit_test(whitespace_gb18030),
         cmocka_unit_test(whitespace_invalid_byte),
+        cmocka_unit_test(zero_byte_in_utf8_field),
+        cmocka_unit_test(zero_byte_in_quoted_field),
+        cmocka_unit_test(zero_byte_whitespace_separated),
+        cmocka_unit_test(zero_byte_in_gb18030),
+        cmocka_unit_test(zero_char_in_utf16),
         cmocka_unit_test(fullwidth_first_char_gb18030),
         cmocka_unit_test(sniff_rules),
         cmocka_unit_test(encoding_names),

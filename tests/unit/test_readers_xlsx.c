@@ -460,6 +460,12 @@ static void broken_sheets(void **state)
                        "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"5\"><c><v>1</v></c>"
                        "</row><row r=\"3\"><c><v>2</v></c></row></sheetData></worksheet>",
                        3, "row");
+    /* XML has no U+0000 character, so expat rejects the reference. */
+    expect_sheet_error("nul-char.xlsx",
+                       "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\"><c><v>1</v></c>"
+                       "</row><row r=\"2\"><c t=\"inlineStr\"><is><t>a&#0;b</t></is></c></row>"
+                       "</sheetData></worksheet>",
+                       2, "XML");
     (void)state;
 }
 
