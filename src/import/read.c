@@ -224,6 +224,7 @@ static void read_row(struct import_run *run, struct import_file *f,
         }
     }
     sb_release(&msg);
+    rules_check_row(run, f, row, rec);
 
     if (!key_ok) {
         f->states[row] |= ROW_NO_KEY;

@@ -281,6 +281,38 @@ static void add_path(struct import_run *run, const char *path)
     sb_release(&msg);
 }
 
+/* Fails each file that is the same file (device and inode) as one named
+ * before it: given twice, through ./ or a symlink, or once inside a
+ * folder and once by itself. Read twice, every row would clash with
+ * itself as a duplicate key. Pipes and other non-regular inputs are not
+ * compared, because each read of /dev/stdin gives different data. */
+static void fail_repeated_files(struct import_run *run)
+{
+    struct stat *st = xcalloc(run->nfiles ? run->nfiles : 1, sizeof(*st));
+    bool *regular = xcalloc(run->nfiles ? run->nfiles : 1, sizeof(*regular));
+    struct strbuf msg = STRBUF_INIT;
+
+    for (size_t i = 0; i < run->nfiles; i++) {
+        struct import_file *f = run->files[i];
+
+        regular[i] = !f->failed && stat(f->path, &st[i]) == 0 && S_ISREG(st[i].st_mode);
+        for (size_t j = 0; j < i && regular[i]; j++) {
+            if (!regular[j] || st[j].st_dev != st[i].st_dev || st[j].st_ino != st[i].st_ino)
+                continue;
+            if (strcmp(run->files[j]->path, f->path) == 0)
+                sb_setf(&msg, _("this file is named twice: name it once"));
+            else
+                sb_setf(&msg, _("this file is the same file as %s, so it is named twice: name it once"),
+                        run->files[j]->path);
+            run_error(run, f, (size_t)-1, 0, -1, NULL, -1, msg.buf);
+            regular[i] = false;
+        }
+    }
+    sb_release(&msg);
+    free(regular);
+    free(st);
+}
+
 /* Fills f->sha256 with the file's SHA-256 in hex. */
 static int hash_file(struct import_file *f)
 {
@@ -437,6 +469,7 @@ int run_read(struct import_run *run, struct db *db, const struct import_options 
     } else {
         for (size_t i = 0; i < npaths; i++)
             add_path(run, paths[i]);
+        fail_repeated_files(run);
     }
     for (size_t i = 0; i < run->nfiles; i++) {
         struct import_file *f = run->files[i];

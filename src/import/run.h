@@ -156,6 +156,12 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
  * rejected, as two rows of one file with the same key are. */
 void check_run_duplicates(struct import_run *run);
 
+/* Rejects row of file f, read from rec, when its fields break a rule
+ * between them: an end date before its start date, a negative base
+ * salary, a leave reason without a leave date (rules.c). */
+void rules_check_row(struct import_run *run, struct import_file *f, size_t row,
+                     const struct source_record *rec);
+
 /* Checks the root and creates the units named by paths. */
 int units_resolve(struct import_run *run, struct strbuf *err);
 
