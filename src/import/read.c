@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "import/bulk.h"
@@ -294,6 +295,21 @@ static void report_unreadable_record(struct import_run *run, struct import_file 
 
 /* The next record of the file's source, or of its mapping target's
  * SELECT (which also names the record's source). As source_next. */
+/* Bytes per row that a text file's size is divided by to estimate its
+ * rows: less than the shortest rows of the canonical files with the most
+ * rows (orders, visits), so the estimate errs high for them. */
+#define MIN_ROW_BYTES 40
+
+/* Sizes the duplicate-key map for the rows a file of this size may hold,
+ * so a large file's map is not rehashed as it grows. */
+static void reserve_keys(struct import_file *f, const char *path)
+{
+    struct stat st;
+
+    if (!stat(path, &st) && S_ISREG(st.st_mode))
+        strmap_reserve(&f->keys, (size_t)st.st_size / MIN_ROW_BYTES);
+}
+
 static int next_record(struct import_file *f, struct source *src, struct mapping_rows *mr,
                        struct source_record **rec, struct strbuf *msg)
 {
@@ -345,6 +361,7 @@ int read_import_file(struct import_run *run, struct import_file *f, struct strbu
         }
         if (f->source || f->mode != VALUE_STRICT || run->opts->date_order != DATE_ORDER_NONE)
             f->mode = lenient_mode(run);
+        reserve_keys(f, data_path);
     }
 
     /* The header row. */

@@ -56,12 +56,13 @@ int64_t *strmap_find(const struct strmap *map, const char *key, size_t len)
     return e->key ? &e->value : NULL;
 }
 
-static void rehash(struct strmap *map)
+/* Moves the entries into a table of nslots slots, a power of two. */
+static void rehash_to(struct strmap *map, size_t nslots)
 {
     size_t old_n = map->nslots;
     struct strmap_entry *old = map->slots;
 
-    map->nslots = old_n ? old_n * 2 : 64;
+    map->nslots = nslots;
     map->slots = xcalloc(map->nslots, sizeof(*map->slots));
     for (size_t i = 0; i < old_n; i++) {
         size_t mask = map->nslots - 1, j;
@@ -75,6 +76,16 @@ static void rehash(struct strmap *map)
     free(old);
 }
 
+void strmap_reserve(struct strmap *map, size_t count)
+{
+    size_t nslots = map->nslots ? map->nslots : 64;
+
+    while (nslots < count * 2)
+        nslots *= 2;
+    if (nslots > map->nslots)
+        rehash_to(map, nslots);
+}
+
 int64_t *strmap_put(struct strmap *map, const char *key, size_t len, int64_t initial,
                     int *added)
 {
@@ -82,7 +93,7 @@ int64_t *strmap_put(struct strmap *map, const char *key, size_t len, int64_t ini
     struct strmap_entry *e;
 
     if ((map->count + 1) * 2 > map->nslots)
-        rehash(map);
+        rehash_to(map, map->nslots ? map->nslots * 2 : 64);
     if (!map->keys.len)
         sb_addch(&map->keys, '\0'); /* offset 0 marks an empty slot */
     e = probe(map, key, len, h);

@@ -28,6 +28,11 @@ struct strmap {
 
 void strmap_release(struct strmap *map);
 
+/* Makes room for count keys without rehashing: a caller that can
+ * estimate the number of keys saves the rehashes of a growing map, which
+ * move every entry to a random place again. */
+void strmap_reserve(struct strmap *map, size_t count);
+
 /* The value stored for key, or NULL. The pointer stays valid until the
  * next insertion. */
 int64_t *strmap_find(const struct strmap *map, const char *key, size_t len);
