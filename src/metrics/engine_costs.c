@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metrics/engine.h"
+#include "metrics/rollup.h"
 #include "metrics/owner_at.h"
 #include "util/xalloc.h"
 
@@ -82,6 +83,7 @@ static int lapsed(struct engine_run *run, struct risk_statements *rs, int64_t ck
                   struct strbuf *err)
 {
     cdate as_of = run->en->as_of;
+    char from[DATE_BUFSIZE], to[DATE_BUFSIZE];
     int step;
 
     *out = false;
@@ -93,9 +95,11 @@ static int lapsed(struct engine_run *run, struct risk_statements *rs, int64_t ck
     if (step == DB_ERROR || !*out)
         return step == DB_ERROR ? -1 : 0;
 
+    date_format(as_of - 180, from);
+    date_format(as_of, to);
     db_bind_int64(rs->recent, 1, ckey);
-    db_bind_int64(rs->recent, 2, as_of - 180);
-    db_bind_int64(rs->recent, 3, as_of);
+    db_bind_text(rs->recent, 2, from);
+    db_bind_text(rs->recent, 3, to);
     step = db_step(rs->recent, err);
     *out = step == DB_ROW && !db_column_int64(rs->recent, 0);
     db_reset(rs->recent);
@@ -217,8 +221,10 @@ static int at_risk(struct engine_run *run, struct strbuf *err)
         l.day[c] = INT32_MIN;
     rs.first = db_prepare(db, "SELECT day FROM rollup_first_purchase WHERE ckey = ?", err);
     rs.recent = rs.first ? db_prepare(db,
-                                      "SELECT EXISTS (SELECT 1 FROM rollup_customer_day"
-                                      " WHERE ckey = ? AND day BETWEEN ? AND ? AND purchases > 0)",
+                                      "SELECT EXISTS (SELECT 1 FROM rollup_customers k"
+                                      " JOIN orders o ON o.customer_id = k.customer_id"
+                                      " WHERE k.ckey = ? AND o.order_date BETWEEN ? AND ?"
+                                      " AND o." SQL_ORDER_IS_PURCHASE ")",
                                       err)
                          : NULL;
     rs.owner = rs.recent ? db_prepare(db,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metrics/engine.h"
+#include "metrics/rollup.h"
 #include "util/xalloc.h"
 
 /* Adds the employees employed on day d, each in the slots of its unit on
@@ -94,8 +95,8 @@ static int openings(struct engine_run *run, struct strbuf *err)
 {
     const struct org *org = &run->en->org;
     struct db_stmt *sold = db_prepare(run->en->db,
-                                      "SELECT EXISTS (SELECT 1 FROM rollup_seller_day"
-                                      " WHERE ekey = ? AND day BETWEEN ? AND ? AND purchases > 0)",
+                                      "SELECT EXISTS (SELECT 1 FROM orders WHERE employee_id = ?"
+                                      " AND order_date BETWEEN ? AND ? AND " SQL_ORDER_IS_PURCHASE ")",
                                       err);
     struct db_stmt *trainings = sold ? db_prepare(run->en->db,
                                                   "SELECT due_date, completed_date FROM trainings"
@@ -109,15 +110,18 @@ static int openings(struct engine_run *run, struct strbuf *err)
     for (size_t e = 0; e < org->nemployees; e++) {
         const struct org_employee *emp = &org->employees[e];
         size_t slots[ORG_MAX_CHAIN + 2];
+        char from[DATE_BUFSIZE], to[DATE_BUFSIZE];
         bool opened, has_any = false, trained = false;
         int n;
 
         if (emp->hire == DATE_NONE || emp->hire < run->p.start || emp->hire > run->last ||
             emp->hire + 60 > run->en->as_of)
             continue;
-        db_bind_int64(sold, 1, (int64_t)e);
-        db_bind_int64(sold, 2, emp->hire);
-        db_bind_int64(sold, 3, emp->hire + 60);
+        date_format(emp->hire, from);
+        date_format(emp->hire + 60, to);
+        db_bind_text(sold, 1, emp->id);
+        db_bind_text(sold, 2, from);
+        db_bind_text(sold, 3, to);
         step = db_step(sold, err);
         opened = step == DB_ROW && db_column_int64(sold, 0);
         db_reset(sold);

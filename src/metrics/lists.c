@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "metrics/engine.h"
+#include "metrics/rollup.h"
 #include "metrics/scorecard.h"
 #include "util/xalloc.h"
 
@@ -90,6 +91,7 @@ static int collect_at_risk(void *pctx, const char *customer, const char *owner, 
 {
     struct at_risk_ctx *ctx = pctx;
     struct metrics_at_risk *r;
+    char as_of[DATE_BUFSIZE];
     int step;
 
     XGROW(ctx->items, ctx->alloc, ctx->n + 1);
@@ -101,11 +103,13 @@ static int collect_at_risk(void *pctx, const char *customer, const char *owner, 
     r->csat_n = csat_n;
     r->last_purchase = DATE_NONE;
 
+    date_format(ctx->as_of, as_of);
     db_bind_text(ctx->last, 1, customer);
-    db_bind_int64(ctx->last, 2, ctx->as_of);
+    db_bind_text(ctx->last, 2, as_of);
     step = db_step(ctx->last, err);
-    if (step == DB_ROW && db_column_text(ctx->last, 0))
-        r->last_purchase = (cdate)db_column_int64(ctx->last, 0);
+    if (step == DB_ROW && db_column_text(ctx->last, 0) &&
+        date_parse(db_column_text(ctx->last, 0), &r->last_purchase))
+        r->last_purchase = DATE_NONE;
     db_reset(ctx->last);
     return step == DB_ERROR ? -1 : 0;
 }
@@ -126,9 +130,8 @@ int metrics_at_risk_list(struct db *db, cdate as_of, struct metrics_at_risk **ou
         goto out;
     ctx.as_of = as_of;
     ctx.last = db_prepare(db,
-                          "SELECT max(d.day) FROM rollup_customer_day d"
-                          " JOIN rollup_customers c ON c.ckey = d.ckey"
-                          " WHERE c.customer_id = ? AND d.day <= ? AND d.purchases > 0",
+                          "SELECT max(order_date) FROM orders"
+                          " WHERE customer_id = ? AND order_date <= ? AND " SQL_ORDER_IS_PURCHASE,
                           err);
     if (!ctx.last)
         goto out;

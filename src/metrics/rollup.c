@@ -410,31 +410,6 @@ static int write_first_purchases(struct db *db, const struct first_purchase *fir
     return rc;
 }
 
-/* The secondary indexes of the order rollups, as the schema creates
- * them. A rebuild drops them and creates them again after the inserts,
- * because SQLite builds an index from sorted keys faster than it
- * inserts the same keys in random order. */
-static const char *const order_indexes[][2] = {
-    {"rollup_seller_day_employee", "rollup_seller_day(ekey, day)"},
-    {"rollup_customer_day_customer", "rollup_customer_day(ckey, day)"},
-};
-
-static int set_order_indexes(struct db *db, bool create, struct strbuf *err)
-{
-    struct strbuf sql = STRBUF_INIT;
-    int rc = 0;
-
-    for (size_t i = 0; i < sizeof(order_indexes) / sizeof(order_indexes[0]) && !rc; i++) {
-        if (create)
-            sb_setf(&sql, "CREATE INDEX %s ON %s", order_indexes[i][0], order_indexes[i][1]);
-        else
-            sb_setf(&sql, "DROP INDEX IF EXISTS %s", order_indexes[i][0]);
-        rc = db_exec(db, sql.buf, err);
-    }
-    sb_release(&sql);
-    return rc;
-}
-
 int rebuild_order_rollups(struct db *db, const struct org *org, const struct customer_ids *cust,
                           struct order_sums_ahead *ahead, struct strbuf *err)
 {
@@ -446,8 +421,7 @@ int rebuild_order_rollups(struct db *db, const struct org *org, const struct cus
                 "DELETE FROM rollup_seller_day; DELETE FROM rollup_seller_month;"
                 "DELETE FROM rollup_customer_day; DELETE FROM rollup_customer_month;"
                 "DELETE FROM rollup_first_purchase;",
-                err) ||
-        set_order_indexes(db, false, err))
+                err))
         goto out;
 
     /* The sums: from a worker that computed them while the orders were
@@ -470,7 +444,7 @@ int rebuild_order_rollups(struct db *db, const struct org *org, const struct cus
         insert_month_recs(db, &sums.seller_month, true, err) ||
         insert_day_recs(db, &sums.customer_day, false, err) ||
         insert_month_recs(db, &sums.customer_month, false, err) ||
-        write_first_purchases(db, sums.first, sums.nfirst, err) || set_order_indexes(db, true, err))
+        write_first_purchases(db, sums.first, sums.nfirst, err))
         goto out;
     rc = 0;
 out:

@@ -17,6 +17,10 @@
  * order days and customers of the changed rows. */
 struct order_sums_ahead;
 
+/* The orders the rollups count as purchases, as an SQL condition on the
+ * orders table: completed, with a positive amount. */
+#define SQL_ORDER_IS_PURCHASE "status = 'completed' AND amount > 0"
+
 struct rollup_delta {
     bool full;          /* organisation or customer set changed: rebuild all */
     unsigned events;    /* event rollups to rebuild (ROLLUP_* of rollup_events.h) */
