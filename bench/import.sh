@@ -13,7 +13,11 @@ need sqlite3
 runs=${RUNS:-3}
 data=$(large_dataset)
 
-# A database with every file but orders, copied afresh before each run.
+# A database with every file but orders, copied afresh before each run,
+# made again by each new build (whose schema may be newer).
+if [ -f "$work/base.db" ] && [ "$cairn" -nt "$work/base.db" ]; then
+    rm -f "$work/base.db"
+fi
 if [ ! -f "$work/base.db" ]; then
     mkdir -p "$work/no-orders"
     for f in "$data"/*.csv; do
@@ -32,10 +36,12 @@ CREATE INDEX orders_customer_date ON orders(customer_id, order_date);
 CREATE INDEX orders_date ON orders(order_date);
 SQL
 
+# Each run starts after sync, so that the copy made by --prepare (and the
+# previous run's writes) are on disk and do not compete with the run.
 hyperfine --runs "$runs" --export-json "$work/import.json" \
-    --prepare "cp $work/base.db $work/run.db; rm -f $work/run.db-wal $work/run.db-shm" \
+    --prepare "cp $work/base.db $work/run.db; rm -f $work/run.db-wal $work/run.db-shm; sync" \
     -n cairn "$cairn --db $work/run.db import $data/orders.csv" \
-    --prepare "rm -f $work/sqlite.db; sqlite3 $work/sqlite.db < $work/sqlite-schema.sql" \
+    --prepare "rm -f $work/sqlite.db; sqlite3 $work/sqlite.db < $work/sqlite-schema.sql; sync" \
     -n sqlite3 "sqlite3 $work/sqlite.db '.import --csv --skip 1 $data/orders.csv orders'" >&2
 
 cp "$work/base.db" "$work/run.db"
