@@ -11,6 +11,7 @@
 #include "explain/explain.h"
 #include "metrics/metrics.h"
 #include "util/i18n.h"
+#include "util/textwidth.h"
 
 static const struct {
     const char *name;
@@ -71,7 +72,9 @@ static void print_table(const struct explanation *e)
                     label = _(part_labels[j].label);
             sb_reset(&change);
             add_money(&change, part->fen, true);
-            printf("  %-32s %20s\n", label, change.buf);
+            fputs("  ", stdout);
+            print_cell(stdout, label, 32, false);
+            printf(" %20s\n", change.buf);
         }
     }
     sb_release(&from);

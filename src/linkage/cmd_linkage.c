@@ -12,6 +12,7 @@
 #include "linkage/linkage.h"
 #include "metrics/metrics.h"
 #include "util/i18n.h"
+#include "util/textwidth.h"
 
 static const char *translate(const char *msgid, void *ctx)
 {
@@ -35,13 +36,21 @@ static void print_analysis(const struct linkage_result *r, const struct linkage_
         r->view == LINKAGE_TRAINING ? _("training completion") : _("labor cost ratio");
     const char *y_label = r->view == LINKAGE_TRAINING ? _("per-capita sales") : _("market share");
 
-    printf("%-20s %-8s %16s %16s\n", _("unit"), _("month"), x_label, y_label);
+    print_cell(stdout, _("unit"), 20, false);
+    putchar(' ');
+    print_cell(stdout, _("month"), 8, false);
+    putchar(' ');
+    print_cell(stdout, x_label, 16, true);
+    putchar(' ');
+    print_cell(stdout, y_label, 16, true);
+    putchar('\n');
     for (size_t i = 0; i < a->n; i++) {
         char month[8] = "";
 
         if (a->points[i].month >= 0)
             date_month_format(a->points[i].month, month);
-        printf("%-20s %-8s", a->points[i].subject, month);
+        print_cell(stdout, a->points[i].subject, 20, false);
+        printf(" %-8s", month);
         print_value(r->view, false, a->points[i].x);
         print_value(r->view, true, a->points[i].y);
         printf("\n");
@@ -56,14 +65,22 @@ static void print_turnover(const struct linkage_result *r)
     const struct proportion_test *t = &r->turnover;
     struct strbuf statement = STRBUF_INIT;
 
-    printf("%-24s %10s %12s %10s\n", _("group"), _("customers"), _("repurchased"),
-           _("repurchase rate"));
-    printf("%-24s %10zu %12zu", _("owner left"), t->n1, t->k1);
+    print_cell(stdout, _("group"), 24, false);
+    putchar(' ');
+    print_cell(stdout, _("customers"), 10, true);
+    putchar(' ');
+    print_cell(stdout, _("repurchased"), 12, true);
+    putchar(' ');
+    print_cell(stdout, _("repurchase rate"), 10, true);
+    putchar('\n');
+    print_cell(stdout, _("owner left"), 24, false);
+    printf(" %10zu %12zu", t->n1, t->k1);
     if (t->n1)
         printf(" %9.1f%%\n", 100.0 * t->rate1);
     else
         printf(" %10s\n", "—");
-    printf("%-24s %10zu %12zu", _("owner stayed"), t->n2, t->k2);
+    print_cell(stdout, _("owner stayed"), 24, false);
+    printf(" %10zu %12zu", t->n2, t->k2);
     if (t->n2)
         printf(" %9.1f%%\n", 100.0 * t->rate2);
     else

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "metrics/metrics.h"
 #include "util/i18n.h"
+#include "util/textwidth.h"
 #include "util/xalloc.h"
 
 enum kpi_format { KPI_TABLE, KPI_JSON, KPI_CSV };
@@ -87,54 +88,6 @@ static void format_value(struct strbuf *sb, enum metric_kind kind, double v)
     }
 }
 
-/* Whether code point cp is East Asian wide (CJK, Hangul, full-width
- * forms), taking two terminal columns. */
-static bool is_wide(unsigned cp)
-{
-    return (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
-           (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6);
-}
-
-/* Display width of UTF-8 text: wide characters take two columns, every
- * other character one. */
-static int display_width(const char *s)
-{
-    int width = 0;
-
-    while (*s) {
-        unsigned char c = (unsigned char)*s;
-        unsigned cp = c;
-        int len = 1;
-
-        if (c >= 0xf0) {
-            len = 4;
-            cp = c & 0x07;
-        } else if (c >= 0xe0) {
-            len = 3;
-            cp = c & 0x0f;
-        } else if (c >= 0x80) {
-            len = 2;
-            cp = c & 0x1f;
-        }
-        s++;
-        for (int i = 1; i < len && *s; i++, s++)
-            cp = (cp << 6) | ((unsigned char)*s & 0x3f);
-        width += is_wide(cp) ? 2 : 1;
-    }
-    return width;
-}
-
-static void print_cell(const char *text, int width, bool right)
-{
-    int pad = width - display_width(text);
-
-    if (right)
-        printf("%*s%s", pad > 0 ? pad : 0, "", text);
-    else
-        printf("%s%*s", text, pad > 0 ? pad : 0, "");
-}
-
 static const char *status_label(enum metric_status s)
 {
     switch (s) {
@@ -178,24 +131,24 @@ static void print_table(const struct scorecard *sc, const bool *selected)
                 header = true;
             }
             printf("  ");
-            print_cell(_(d->label), 30, false);
+            print_cell(stdout, _(d->label), 30, false);
             sb_reset(&cell);
             if (sc->values[m].available)
                 format_value(&cell, d->kind, sc->values[m].value);
             else
                 sb_add(&cell, UNAVAILABLE);
-            print_cell(sb_str(&cell), 18, true);
+            print_cell(stdout, sb_str(&cell), 18, true);
             if (sc->targets[m].has_target) {
                 sb_reset(&cell);
                 format_value(&cell, d->kind, sc->targets[m].target);
                 printf("  %s ", _("target"));
-                print_cell(sb_str(&cell), 16, true);
+                print_cell(stdout, sb_str(&cell), 16, true);
                 sb_reset(&cell);
                 if (sc->targets[m].has_attainment)
                     sb_addf(&cell, "%.1f%%", sc->targets[m].attainment * 100.0);
                 else
                     sb_add(&cell, UNAVAILABLE);
-                print_cell(sb_str(&cell), 9, true);
+                print_cell(stdout, sb_str(&cell), 9, true);
             }
             if (sc->status[m] != STATUS_NONE)
                 printf("  %s%s%s", colour ? colours[sc->status[m]] : "",

@@ -21,6 +21,7 @@
 #include "models/stored.h"
 #include "util/csv.h"
 #include "util/i18n.h"
+#include "util/textwidth.h"
 
 /* The options of both: score takes --format table|json|csv, the others
  * text|json. */
@@ -154,11 +155,18 @@ static void print_scores(const char *format, const struct risk_list *list,
             puts(line.buf);
             sb_release(&line);
         } else {
-            if (i == 0)
-                printf("%-10s %-14s %6s  %s\n", subject_heading, _("scope"), _("risk"),
-                       _("factors"));
-            printf("%-10s %-14s %5.1f%%  %s\n", r->subject, scope.buf, r->probability * 100,
-                   joined.len ? joined.buf : "");
+            if (i == 0) {
+                print_cell(stdout, subject_heading, 10, false);
+                putchar(' ');
+                print_cell(stdout, _("scope"), 14, false);
+                putchar(' ');
+                print_cell(stdout, _("risk"), 6, true);
+                printf("  %s\n", _("factors"));
+            }
+            print_cell(stdout, r->subject, 10, false);
+            putchar(' ');
+            print_cell(stdout, scope.buf, 14, false);
+            printf(" %5.1f%%  %s\n", r->probability * 100, joined.len ? joined.buf : "");
         }
         json_decref(factors);
         sb_release(&scope);

@@ -17,6 +17,7 @@
 #include "models/risk.h"
 #include "util/csv.h"
 #include "util/i18n.h"
+#include "util/textwidth.h"
 #include "util/xalloc.h"
 
 /* Money for people: yuan with two decimals. */
@@ -84,6 +85,22 @@ out:
     return rc;
 }
 
+static void print_forecast_heading(void)
+{
+    static const char *const headings[] = {N_("forecast"), N_("lower"), N_("upper")};
+
+    print_cell(stdout, _("unit"), 12, false);
+    putchar(' ');
+    print_cell(stdout, _("month"), 7, false);
+    for (size_t k = 0; k < sizeof(headings) / sizeof(headings[0]); k++) {
+        putchar(' ');
+        print_cell(stdout, _(headings[k]), 14, true);
+    }
+    putchar(' ');
+    print_cell(stdout, _("trend"), 12, true);
+    printf("  %s\n", _("turning"));
+}
+
 static void print_forecasts(const char *format, const struct forecast_list *l)
 {
     json_t *arr = json_array();
@@ -109,8 +126,7 @@ static void print_forecasts(const char *format, const struct forecast_list *l)
             if (i == 0 && sep == ',')
                 puts("subject,month,forecast,lower,upper,trend,turning");
             else if (i == 0)
-                printf("%-12s %-7s %14s %14s %14s %12s  %s\n", _("unit"), _("month"), _("forecast"),
-                       _("lower"), _("upper"), _("trend"), _("turning"));
+                print_forecast_heading();
             if (sep == ',') {
                 csv_write_field(&line, f->unit, ',');
                 sb_addf(&line, ",%s,", month);
@@ -130,8 +146,9 @@ static void print_forecasts(const char *format, const struct forecast_list *l)
                 print_yuan(&money[1], f->lower);
                 print_yuan(&money[2], f->upper);
                 print_yuan(&money[3], llround(f->trend));
-                printf("%-12s %-7s %14s %14s %14s %12s  %s\n", f->unit, month, money[0].buf,
-                       money[1].buf, money[2].buf, money[3].buf, f->turning ? _("yes") : "");
+                print_cell(stdout, f->unit, 12, false);
+                printf(" %-7s %14s %14s %14s %12s  %s\n", month, money[0].buf, money[1].buf,
+                       money[2].buf, money[3].buf, f->turning ? _("yes") : "");
                 for (int k = 0; k < 4; k++)
                     sb_release(&money[k]);
             }
