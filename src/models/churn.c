@@ -32,7 +32,7 @@ static long find_customer(const struct churn_data *cd, const char *id)
 {
     const struct churn_customer *c;
 
-    if (!id)
+    if (!id || !cd->n)
         return -1;
     c = bsearch(id, cd->c, cd->n, sizeof(*cd->c), compare_customer_id);
     return c ? (long)(c - cd->c) : -1;

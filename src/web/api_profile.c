@@ -202,7 +202,7 @@ void api_team_profile_get(struct request *req)
         goto out;
     }
     for (size_t i = 0; i < nreps; i++) {
-        char **at = bsearch(reps[i].id, ids, nids, sizeof(*ids), compare_id);
+        char **at = nids ? bsearch(reps[i].id, ids, nids, sizeof(*ids), compare_id) : NULL;
 
         if (at) {
             reps[i].values = values[at - ids];
@@ -210,7 +210,8 @@ void api_team_profile_get(struct request *req)
                 reps[i].sales = llround(reps[i].values[M_SALES].value * 100.0);
         }
     }
-    qsort(reps, nreps, sizeof(*reps), compare_reps);
+    if (nreps) /* reps is NULL for an empty scope, which qsort must not get */
+        qsort(reps, nreps, sizeof(*reps), compare_reps);
     top = (nreps + 4) / 5; /* ceil(20 % of n) */
 
     members = json_array();
