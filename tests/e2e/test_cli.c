@@ -75,6 +75,30 @@ static void english_locale_gives_english(void **state)
     run_result_free(&r);
 }
 
+static void japanese_option_gives_japanese(void **state)
+{
+    struct run_result r = run_cairn(NULL, NULL, ARGS("--lang", "ja", "frobnicate"));
+
+    (void)state;
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "不明なコマンド 'frobnicate'"));
+    assert_non_null(strstr(r.err, "コマンドの一覧は 'cairn help' で確認できます。"));
+    run_result_free(&r);
+}
+
+static void japanese_locale_gives_japanese(void **state)
+{
+    struct run_result r;
+
+    (void)state;
+    setenv("LANG", "ja_JP.UTF-8", 1);
+    r = run_cairn(NULL, NULL, ARGS("kpi"));
+    unsetenv("LANG");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--period は必須です（YYYY-MM、YYYY-Qn または YYYY）"));
+    run_result_free(&r);
+}
+
 static void unknown_language_exits_2(void **state)
 {
     struct run_result r = run_cairn(NULL, NULL, ARGS("--lang", "xx", "help"));
@@ -230,6 +254,8 @@ int main(void)
         cmocka_unit_test(every_command_has_help),
         cmocka_unit_test(chinese_is_default_under_c_locale),
         cmocka_unit_test(english_locale_gives_english),
+        cmocka_unit_test(japanese_option_gives_japanese),
+        cmocka_unit_test(japanese_locale_gives_japanese),
         cmocka_unit_test(unknown_language_exits_2),
         cmocka_unit_test(init_creates_then_keeps),
         cmocka_unit_test(init_refuses_foreign_file),
