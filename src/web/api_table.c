@@ -204,7 +204,8 @@ int web_sort_by_name(const struct request *req, json_t *array, const char *key)
 
     if (n < 2)
         return 0;
-    sort_collator = ucol_open(strcmp(req->lang, "zh_CN") ? "en" : "zh", &status);
+    /* The catalog names "en", "ja" and "es" are ICU locale ids as they are. */
+    sort_collator = ucol_open(strcmp(req->lang, "zh_CN") ? req->lang : "zh", &status);
     if (U_FAILURE(status))
         return -1;
 

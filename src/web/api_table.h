@@ -42,9 +42,10 @@ void web_download_reply(struct request *req, json_t *rows, const struct table_co
 
 /*
  * Sorts a JSON array of objects by the string under key, in the order of
- * the caller's language: pinyin for Chinese (ICU collation, locale "zh"),
- * the English order otherwise. Ties keep their order. Returns 0, or -1
- * when ICU cannot open the collator (the array is then left unsorted).
+ * the caller's language with ICU collation: pinyin for Chinese (locale
+ * "zh"), and the "en", "ja" or "es" collation for English, Japanese or
+ * Spanish. Ties keep their order. Returns 0, or -1 when ICU cannot open
+ * the collator (the array is then left unsorted).
  */
 int web_sort_by_name(const struct request *req, json_t *array, const char *key);
 

@@ -85,7 +85,7 @@ static int teardown(void **state)
 }
 
 /* Logs in and returns a Cookie header value with the session and the
- * page language ("zh-CN" or "en"). */
+ * page language ("zh-CN", "en" or "ja"). */
 static char *log_in(const struct fixture *f, const char *login, const char *lang)
 {
     char *session = test_log_in(&f->server, login, PASSWORD, NULL);
@@ -152,6 +152,23 @@ static void units_in_pinyin_order(void **state)
     json_decref(v);
     free(zh);
     free(en);
+}
+
+/* Japanese collation orders kanji by their reading: 杭 (kou) before 上
+ * (jou), unlike the code-point order that the English collation keeps. */
+static void units_in_japanese_order(void **state)
+{
+    struct fixture *f = *state;
+    char *ja = log_in(f, "boss", "ja");
+    json_t *v, *cities;
+
+    v = get_json(f, ja, "/api/v1/units");
+    cities = json_object_get(json_array_get(json_object_get(v, "units"), 0), "children");
+    assert_int_equal(json_array_size(cities), 2);
+    assert_string_equal(str_at(json_array_get(cities, 0), "name"), "杭州");
+    assert_string_equal(str_at(json_array_get(cities, 1), "name"), "上海");
+    json_decref(v);
+    free(ja);
 }
 
 static void units_limited_to_scope(void **state)
@@ -412,6 +429,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(units_in_pinyin_order),
+        cmocka_unit_test(units_in_japanese_order),
         cmocka_unit_test(units_limited_to_scope),
         cmocka_unit_test(orders_attributed_and_paged),
         cmocka_unit_test(orders_csv_download),
