@@ -1,19 +1,21 @@
 # Generates a C file that embeds every file of ui/ as a byte array, with
 # a table of names and content types (see src/web/ui_assets.h). Run in
 # script mode: cmake -DUI_DIR=<ui folder> -DOUT=<file.c>
-# [-DVENDOR_JS=<file.js>] [-DEXAMPLES_DIR=<folder>] -P embed_ui.cmake
-# Files in subfolders keep their relative name ("i18n/en.json"); VENDOR_JS
-# (ECharts from node_modules) is embedded as "vendor/<its file name>", and
+# [-DVENDOR_JS=<a.js|b.js...>] [-DEXAMPLES_DIR=<folder>] -P embed_ui.cmake
+# Files in subfolders keep their relative name ("i18n/en.json"); each
+# VENDOR_JS file (ECharts and its locales from node_modules, separated by
+# '|') is embedded as "vendor/<its file name>", and
 # the *.map.json files of EXAMPLES_DIR as "examples/<file name>".
 file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE ${UI_DIR} ${UI_DIR}/*)
 set(sources "")
 foreach(name ${files})
   list(APPEND sources "${name}=${UI_DIR}/${name}")
 endforeach()
-if(VENDOR_JS)
-  get_filename_component(vendor_name ${VENDOR_JS} NAME)
-  list(APPEND sources "vendor/${vendor_name}=${VENDOR_JS}")
-endif()
+string(REPLACE "|" ";" vendor_files "${VENDOR_JS}")
+foreach(vendor_file ${vendor_files})
+  get_filename_component(vendor_name ${vendor_file} NAME)
+  list(APPEND sources "vendor/${vendor_name}=${vendor_file}")
+endforeach()
 if(EXAMPLES_DIR)
   file(GLOB maps RELATIVE ${EXAMPLES_DIR} ${EXAMPLES_DIR}/*.map.json)
   foreach(name ${maps})

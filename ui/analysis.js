@@ -84,7 +84,7 @@ function waterfall(node, data, split) {
     formatter: (p) => (isEnd(p.dataIndex) || p.value === 0 ? compactMoney(p.value) : sign + compactMoney(p.value)),
   });
   chartIn(node, {
-    grid: { left: 72, right: 16, top: 24, bottom: 32 },
+    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
     tooltip: { show: false },
     xAxis: { type: 'category', data: names, axisLabel: { interval: 0, fontSize: 12 } },
     yAxis: { type: 'value', min: axisMin, max: axisMax, interval: step, axisLabel: { formatter: axisFormatter('money') } },
@@ -205,7 +205,7 @@ function scatter(node, result, spec) {
     });
   }
   chartIn(node, {
-    grid: { left: 72, right: 96, top: 36, bottom: 48 },
+    grid: { left: 16, right: 96, top: 36, bottom: 32, containLabel: true },
     legend: { top: 0 },
     tooltip: { trigger: 'item', renderMode: 'richText',
       formatter: (p) => (p.name ? p.name + ': ' : '') + formatValue(p.value[0], xKind) + ', ' + formatValue(p.value[1], yKind) },

@@ -64,8 +64,23 @@ function t(key, vars) {
   return text;
 }
 
+// The languages of the language menu, each with the locale of its
+// numbers, the sign of yuan amounts (CN¥ where a bare ¥ reads as yen),
+// the ECharts locale of its charts (JA and ES are registered by
+// vendor/langJA.js and vendor/langES.js) and the separator of name lists.
+const languages = {
+  'zh-CN': { numbers: 'zh-CN', yuan: '¥', charts: 'ZH', listSeparator: '、' },
+  en: { numbers: 'en-US', yuan: '¥', charts: 'EN', listSeparator: ', ' },
+  ja: { numbers: 'ja-JP', yuan: 'CN¥', charts: 'JA', listSeparator: '、' },
+  es: { numbers: 'es-ES', yuan: 'CN¥', charts: 'ES', listSeparator: ', ' },
+};
+
 function locale() {
-  return state.lang === 'en' ? 'en-US' : 'zh-CN';
+  return languages[state.lang].numbers;
+}
+
+function listSeparator() {
+  return languages[state.lang].listSeparator;
 }
 
 function formatValue(value, kind, decimals) {
@@ -76,7 +91,7 @@ function formatValue(value, kind, decimals) {
     minimumFractionDigits: digits, maximumFractionDigits: digits,
   }).format(value);
   switch (kind) {
-    case 'money': return (value < 0 ? '-¥' : '¥') + new Intl.NumberFormat(locale(), {
+    case 'money': return (value < 0 ? '-' : '') + languages[state.lang].yuan + new Intl.NumberFormat(locale(), {
       minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0,
     }).format(Math.abs(value));
     case 'count': return number(0);
@@ -96,12 +111,13 @@ async function loadCatalog(lang) {
   state.lang = lang;
 }
 
-// The page's language: Chinese unless the cookie is cairn_lang=en. The
-// cookie is always set, so that the server uses the same language (and
-// name order) whatever the browser's own languages are.
+// The page's language: the cairn_lang cookie when it names a language of
+// the menu, else Chinese. The cookie is always set, so that the server
+// uses the same language (and name order) whatever the browser's own
+// languages are.
 function currentLanguage() {
   const match = document.cookie.match(/(?:^|;\s*)cairn_lang=([^;]*)/);
-  const lang = match && match[1] === 'en' ? 'en' : 'zh-CN';
+  const lang = match && Object.hasOwn(languages, match[1]) ? match[1] : 'zh-CN';
   setLanguageCookie(lang);
   return lang;
 }
@@ -113,6 +129,9 @@ function setLanguageCookie(lang) {
 function applyLanguage() {
   document.documentElement.lang = state.lang;
   document.title = t('page_title');
+  const menu = document.getElementById('lang-menu');
+  menu.value = state.lang;
+  menu.setAttribute('aria-label', t('language'));
   for (const node of document.querySelectorAll('[data-i18n]')) {
     node.textContent = t(node.dataset.i18n);
   }
@@ -361,24 +380,28 @@ function disposeCharts() {
   state.charts = [];
 }
 
+// Draws option into node. Charts with money axes set containLabel on their
+// grid, because the labels' width depends on the language (¥ or CN¥).
 function chartIn(node, option) {
-  const chart = echarts.init(node, null, { renderer: 'canvas', locale: state.lang === 'en' ? 'EN' : 'ZH' });
+  const chart = echarts.init(node, null, { renderer: 'canvas', locale: languages[state.lang].charts });
   chart.setOption(Object.assign({
     animation: false,
-    textStyle: { fontFamily: '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif' },
+    // The page's fonts, which app.css chooses by language.
+    textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
     tooltip: { trigger: 'axis', renderMode: 'richText' },
   }, option));
   state.charts.push(chart);
   return chart;
 }
 
-// Axis labels stay short: money in 万/亿 for Chinese and k/M for English,
-// with the steps and unit words of the catalog (compact_steps).
+// Axis labels stay short: money in 万/亿 for Chinese, 万/億 for Japanese
+// and k/M for English, with the steps and unit words of the catalog
+// (compact_steps).
 function compactMoney(v) {
   for (const step of JSON.parse(t('compact_steps'))) {
     if (Math.abs(v) >= step[0]) {
       const n = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(v / step[0]);
-      return '¥' + n + step[1];
+      return languages[state.lang].yuan + n + step[1];
     }
   }
   return formatValue(v, 'money');
@@ -460,7 +483,7 @@ async function renderOverview(generation) {
 
     const kind = metricKinds[name] || 'ratio';
     chartIn(chart, {
-      grid: { left: 56, right: 12, top: 12, bottom: 24 },
+      grid: { left: 4, right: 12, top: 12, bottom: 4, containLabel: true },
       xAxis: { type: 'category', data: series.months.map((m) => m.slice(2)), axisLabel: { fontSize: 11 } },
       yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 11, formatter: axisFormatter(kind) } },
       tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: (v) => formatValue(v, kind) },
@@ -508,7 +531,7 @@ async function renderTeams(generation) {
   }
   const kind = metricKinds[metric] || 'ratio';
   chartIn(document.getElementById('team-chart'), {
-    grid: { left: 64, right: 16, top: 16, bottom: 40 },
+    grid: { left: 8, right: 16, top: 16, bottom: 16, containLabel: true },
     tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: (v) => formatValue(v, kind) },
     xAxis: { type: 'category', data: data.teams.map((r) => r.name), axisLabel: { interval: 0, fontSize: 12 } },
     yAxis: { type: 'value', axisLabel: { formatter: axisFormatter(kind) } },
@@ -794,8 +817,7 @@ function fillChartMetrics() {
   select.value = current;
 }
 
-async function switchLanguage() {
-  const next = state.lang === 'en' ? 'zh-CN' : 'en';
+async function switchLanguage(next) {
   setLanguageCookie(next);
   await loadCatalog(next);
   applyLanguage();
@@ -814,7 +836,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   await loadCatalog(currentLanguage());
   applyLanguage();
   fillChartMetrics();
-  document.getElementById('lang-switch').addEventListener('click', switchLanguage);
+  document.getElementById('lang-menu').addEventListener('change', (event) => switchLanguage(event.target.value));
   document.getElementById('login-form').addEventListener('submit', logIn);
   document.getElementById('logout').addEventListener('click', logOut);
   document.getElementById('period-kind').addEventListener('change', (event) => {

@@ -56,7 +56,7 @@ async function renderProfile(generation, params) {
     .forEach((cell) => cell.classList.add('num'));
   document.getElementById('profile-table').replaceChildren(figures);
   document.getElementById('profile-members').textContent = data.top.length
-    ? t('tp_members') + data.top.map((m) => m.name).join(state.lang === 'en' ? ', ' : '、') : '';
+    ? t('tp_members') + data.top.map((m) => m.name).join(listSeparator()) : '';
 
   const chartBox = document.getElementById('profile-chart');
   const charted = rows.filter((r) => r.ratio !== null);

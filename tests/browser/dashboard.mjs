@@ -1,11 +1,12 @@
 // Browser test of the dashboard: builds a demo database, starts
 // "cairn serve" on a free loopback port, and drives Debian's chromium
-// through playwright-core (never a downloaded browser): the GM's overview
-// with its four key results and charts, the English switch, the drill-down
-// from a team's sales to its orders, the model risk lists of the team
-// page in Chinese and English, a CSV export, the explain, linkage and
-// import pages, and a team lead limited to its own team. Screenshots go
-// to the artifacts folder.
+// through playwright-core (never a downloaded browser). It covers the
+// GM's overview with its four key results and charts, the language menu
+// (English, Japanese, Spanish) and the drill-down from a team's sales to
+// its orders. Then come the model risk lists of the team page in Chinese
+// and English, a CSV export, the explain, linkage and import pages, and a
+// team lead limited to its own team. Screenshots go to the artifacts
+// folder.
 //
 // Usage: node dashboard.mjs CAIRN_BINARY ARTIFACTS_DIR
 // Exit 0 passed, 1 failed, 77 skipped (chromium or node_modules missing).
@@ -130,6 +131,7 @@ try {
     await page.waitForSelector('body[data-ready]');
   };
   const ready = (hash) => page.waitForSelector('body[data-ready="' + hash + '"]');
+  const chooseLanguage = (lang) => page.selectOption('#lang-menu', lang);
 
   // The GM's overview, in Chinese by default.
   await logIn('boss', 'boss-password-1');
@@ -154,15 +156,37 @@ try {
   await page.screenshot({ path: path.join(artifacts, 'overview-zh.png'), fullPage: true });
 
   // English.
-  await page.click('#lang-switch');
+  await chooseLanguage('en');
   await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready);
   await page.waitForFunction(() => document.querySelector('.group h2') && document.querySelector('.group h2').textContent === 'Sales growth');
   const english = await page.$$eval('.group h2', (h) => h.map((x) => x.textContent));
-  check(english.join('|') === 'Sales growth|Team effectiveness|Customer retention|Cost control', 'the switch shows the groups in English');
+  check(english.join('|') === 'Sales growth|Team effectiveness|Customer retention|Cost control', 'the menu shows the groups in English');
   check(await page.$$eval('.group canvas', (c) => c.length) === 4, 'the charts are drawn again in English');
   await page.screenshot({ path: path.join(artifacts, 'overview-en.png'), fullPage: true });
-  await page.click('#lang-switch');
+
+  // Japanese: the page texts, the charts and the server's messages.
+  await chooseLanguage('ja');
+  await page.waitForFunction(() => document.documentElement.lang === 'ja' && document.body.dataset.ready);
+  await page.waitForFunction(() => document.querySelector('.group h2') && document.querySelector('.group h2').textContent === '売上成長');
+  const japanese = await page.$$eval('.group h2', (h) => h.map((x) => x.textContent));
+  check(japanese.join('|') === '売上成長|チーム生産性|顧客維持|コスト管理', 'the menu shows the groups in Japanese: ' + japanese.join(', '));
+  check(await page.textContent('#nav a[data-view=overview]') === '概要', 'the navigation is in Japanese');
+  check(await page.$$eval('.group canvas', (c) => c.length) === 4, 'the charts are drawn again in Japanese');
+  check(/(^|;\s*)cairn_lang=ja(;|$)/.test(await page.evaluate(() => document.cookie)), 'the menu sets cairn_lang=ja');
+  // Through the context's request API, which shares the page's cookies
+  // but keeps the expected 404 out of the console.
+  const missing = await (await page.request.get(base + '/api/v1/units/NO-SUCH-UNIT')).json();
+  check(missing.error && missing.error.message === '該当する組織単位または従業員はありません。',
+    'the server answers in Japanese: ' + JSON.stringify(missing));
+  await page.screenshot({ path: path.join(artifacts, 'overview-ja.png'), fullPage: true });
+  // Spanish loads its catalog and chart locale without errors.
+  await chooseLanguage('es');
+  await page.waitForFunction(() => document.documentElement.lang === 'es' && document.body.dataset.ready);
+  check(await page.$$eval('.group canvas', (c) => c.length) === 4, 'the charts are drawn again in Spanish');
+  await chooseLanguage('zh-CN');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  await page.waitForFunction(() => document.querySelector('.group h2') && document.querySelector('.group h2').textContent === '业绩增长');
+  check(await page.$eval('#lang-menu', (m) => m.value) === 'zh-CN', 'the menu shows the chosen language');
 
   // Teams, then the orders behind one team's sales.
   await page.click('#nav a[data-view=teams]');
@@ -178,7 +202,7 @@ try {
   check(/名销售/.test(await page.textContent('#profile-summary')), 'the profile says how many reps it ranks');
   await page.screenshot({ path: path.join(artifacts, 'teams.png'), fullPage: true });
   await page.locator('#profile-card').screenshot({ path: path.join(artifacts, 'profile-zh.png') });
-  await page.click('#lang-switch');
+  await chooseLanguage('en');
   await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready);
   await page.waitForFunction(() => document.querySelector('#profile-card h2').textContent === 'Top 20 % of sales reps against the rest'
     && document.querySelector('#profile-table td') && document.querySelector('#profile-table td').textContent === 'Sales per rep');
@@ -186,7 +210,7 @@ try {
   check(profileEnglish[0] === 'Sales per rep' && profileEnglish[7] === 'Average tenure',
     'the profile figures are named in English: ' + profileEnglish.join(', '));
   await page.locator('#profile-card').screenshot({ path: path.join(artifacts, 'profile-en.png') });
-  await page.click('#lang-switch');
+  await chooseLanguage('zh-CN');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.body.dataset.ready);
   const salesLink = page.locator('#teams-table tbody tr', { hasText: '杭州一组' }).locator('a').first();
   const teamSales = await salesLink.textContent();
@@ -218,7 +242,7 @@ try {
     'the forecast of the team has its interval: ' + JSON.stringify(risks[2].rows));
   await page.locator('.risk-card').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, 'team-risk-zh.png'), fullPage: true });
-  await page.click('#lang-switch');
+  await chooseLanguage('en');
   await page.waitForFunction(() => {
     const title = document.querySelector('.risk-card h2');
     return document.body.dataset.ready && title && title.textContent === 'Attrition risk';
@@ -229,7 +253,7 @@ try {
     'the attrition factors are in English: ' + risks[0].rows.map((r) => r[3]).join(' | '));
   check(risks[1].rows.every((r) => !/[\u4e00-\u9fff]/.test(r[3])), 'the churn factors are in English');
   await page.screenshot({ path: path.join(artifacts, 'team-risk-en.png'), fullPage: true });
-  await page.click('#lang-switch');
+  await chooseLanguage('zh-CN');
   await page.waitForFunction(() => {
     const title = document.querySelector('.risk-card h2');
     return document.documentElement.lang === 'zh-CN' && document.body.dataset.ready && title && title.textContent === '离职风险';
@@ -333,7 +357,7 @@ try {
   check(views.filter((v) => !v.short).every((v) => v.statement.endsWith('相关不等于因果。')),
     'a view with a claim ends with the caution: ' + views.map((v) => v.statement).join(' | '));
   await page.screenshot({ path: path.join(artifacts, 'linkage-zh.png'), fullPage: true });
-  await page.click('#lang-switch');
+  await chooseLanguage('en');
   await page.waitForFunction(() => {
     const title = document.querySelector('.linkage-view h2');
     return document.body.dataset.ready === '#/linkage' && title && title.textContent.startsWith('Training');
@@ -347,7 +371,7 @@ try {
   await page.click('#nav a[data-view=explain]');
   await ready('#/explain');
   await page.screenshot({ path: path.join(artifacts, 'explain-en.png'), fullPage: true });
-  await page.click('#lang-switch');
+  await chooseLanguage('zh-CN');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
 
   // Import: each upload is first checked (a dry run with its validation
@@ -433,12 +457,12 @@ try {
   check(storedIds.includes('X90010') && storedIds.includes('X90011'), 'the mapped orders are stored');
   await page.screenshot({ path: path.join(artifacts, 'import-mapping-done.png'), fullPage: true });
   // English labels of the mapping step.
-  await page.click('#lang-switch');
+  await chooseLanguage('en');
   await page.waitForFunction(() => document.documentElement.lang === 'en' && document.body.dataset.ready);
   check(await page.textContent('#import-map-check') === 'Check mapping' && await page.textContent('#import-form button[type=submit]') === 'Check data',
-    'the import page is in English after the switch');
+    'the import page is in English after the menu choice');
   await page.screenshot({ path: path.join(artifacts, 'import-en.png'), fullPage: true });
-  await page.click('#lang-switch');
+  await chooseLanguage('zh-CN');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.body.dataset.ready);
 
   // The team lead gets only its own team.
