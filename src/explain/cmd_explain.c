@@ -10,8 +10,10 @@
 #include "cli/commands.h"
 #include "explain/explain.h"
 #include "metrics/metrics.h"
+#include "settings/settings.h"
 #include "util/i18n.h"
 #include "util/textwidth.h"
+#include "util/xalloc.h"
 
 static const struct {
     const char *name;
@@ -49,9 +51,59 @@ static void add_money(struct strbuf *sb, int64_t fen, bool with_sign)
     sb_addf(sb, ".%02llu", abs_fen % 100);
 }
 
-static void print_table(const struct explanation *e)
+/* Appends how people call a unit or employee: "name (id)", or the id
+ * alone when it has no name. */
+static void add_named(struct db *db, struct strbuf *sb, const char *sql, const char *id)
+{
+    struct db_stmt *st = db_prepare(db, sql, NULL);
+    const char *name = NULL;
+
+    if (st) {
+        db_bind_text(st, 1, id);
+        if (db_step(st, NULL) == DB_ROW)
+            name = db_column_text(st, 0);
+    }
+    if (name && *name)
+        sb_addf(sb, "%s (%s)", name, id);
+    else
+        sb_add(sb, id);
+    db_finalize(st);
+}
+
+/* Appends the scope's name. For "company" that is the company.name
+ * setting when set, else the name of the single root unit. */
+static void add_scope_name(struct db *db, struct strbuf *sb, const char *scope)
+{
+    char *name = NULL;
+    struct db_stmt *st;
+
+    if (!strncmp(scope, "unit:", 5)) {
+        add_named(db, sb, "SELECT name FROM org_units WHERE unit_id = ?", scope + 5);
+        return;
+    }
+    if (!strncmp(scope, "employee:", 9)) {
+        add_named(db, sb, "SELECT name FROM employees WHERE employee_id = ?", scope + 9);
+        return;
+    }
+    if (setting_is_set(db, "company.name") == 1) {
+        name = setting_get(db, "company.name", NULL);
+    } else if ((st = db_prepare(db, "SELECT name FROM org_units WHERE parent_id IS NULL", NULL))) {
+        if (db_step(st, NULL) == DB_ROW && db_column_text(st, 0))
+            name = xstrdup(db_column_text(st, 0));
+        if (name && db_step(st, NULL) != DB_DONE) {
+            free(name); /* more than one root unit: no single name */
+            name = NULL;
+        }
+        db_finalize(st);
+    }
+    sb_add(sb, name && *name ? name : scope);
+    free(name);
+}
+
+static void print_table(struct db *db, const struct explanation *e)
 {
     struct strbuf from = STRBUF_INIT, to = STRBUF_INIT, change = STRBUF_INIT;
+    struct strbuf scope = STRBUF_INIT, unit = STRBUF_INIT;
     char period[16], vs[16];
 
     period_format(&e->period, period);
@@ -59,7 +111,8 @@ static void print_table(const struct explanation *e)
     add_money(&from, e->from, false);
     add_money(&to, e->to, false);
     add_money(&change, e->to - e->from, true);
-    printf(_("Sales of %s: %s in %s, %s in %s, change %s\n"), e->scope, from.buf, vs, to.buf,
+    add_scope_name(db, &scope, e->scope);
+    printf(_("Sales of %s: %s in %s, %s in %s, change %s\n"), scope.buf, from.buf, vs, to.buf,
            period, change.buf);
     for (int k = 0; k < EXPLAIN_SPLITS; k++) {
         printf("\n%s\n", _(split_titles[k]));
@@ -70,6 +123,11 @@ static void print_table(const struct explanation *e)
             for (size_t j = 0; j < sizeof(part_labels) / sizeof(part_labels[0]); j++)
                 if (!strcmp(part_labels[j].name, part->name) && (k != EXPLAIN_UNITS || j == 4))
                     label = _(part_labels[j].label);
+            if (k == EXPLAIN_UNITS && label == part->name) {
+                sb_reset(&unit);
+                add_named(db, &unit, "SELECT name FROM org_units WHERE unit_id = ?", part->name);
+                label = unit.buf;
+            }
             sb_reset(&change);
             add_money(&change, part->fen, true);
             fputs("  ", stdout);
@@ -80,6 +138,8 @@ static void print_table(const struct explanation *e)
     sb_release(&from);
     sb_release(&to);
     sb_release(&change);
+    sb_release(&scope);
+    sb_release(&unit);
 }
 
 int cmd_explain(struct cli *cli, int argc, char **argv)
@@ -162,7 +222,7 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
         if (json)
             cli_print_json(explanation_to_json(&e));
         else
-            print_table(&e);
+            print_table(db, &e);
         rc = EXIT_OK;
     }
     explanation_free(&e);

@@ -234,6 +234,18 @@ static void table_shows_parts(void **state)
     assert_non_null(strstr(r.out, "+53.97"));
     assert_non_null(strstr(r.out, "-19.99"));
     assert_non_null(strstr(r.out, "-5.00"));
+    /* The company by its root unit's name, units by name and id, and
+     * the other part padded by display columns. */
+    assert_non_null(strstr(r.out, "Sales of 总部: "));
+    assert_non_null(strstr(r.out, "  一组 (T1)                       "));
+    assert_non_null(strstr(r.out, "  二组 (T2)                       "));
+    run_result_free(&r);
+
+    r = run_cairn(NULL, NULL,
+                  ARGS("--db", f->db, "--lang", "en", "explain", "sales", "--period", "2024-02",
+                       "--vs", "2024-01", "--scope", "employee:E2", "--as-of", "2024-03-31"));
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Sales of 乙 (E2): "));
     run_result_free(&r);
 }
 
