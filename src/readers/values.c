@@ -147,6 +147,32 @@ static int scan_mantissa(const char **pp, struct number *n)
     return 0;
 }
 
+/* Whether p starts with a number written with a decimal comma, as in
+ * 1.234,50 or 1234,5: digits (grouped by dots or not), a comma, one or
+ * two digits, then no further digit, dot or comma. */
+static bool is_decimal_comma(const char *p)
+{
+    size_t run = 0;
+    bool dotted = false;
+
+    for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
+        if (*p != '.') {
+            run++;
+            continue;
+        }
+        if (run == 0 || run > 3 || (dotted && run != 3))
+            return false;
+        dotted = true;
+        run = 0;
+    }
+    if (run == 0 || (dotted && run != 3) || *p != ',')
+        return false;
+    p++;
+    for (run = 0; isdigit((unsigned char)*p); p++)
+        run++;
+    return run >= 1 && run <= 2 && *p != '.' && *p != ',';
+}
+
 /*
  * Reads an amount or number: an optional sign, currency sign (¥, ￥, RMB,
  * CNY) or accounting parentheses, the digits, a scale (万, 亿, and % when
@@ -155,7 +181,7 @@ static int scan_mantissa(const char **pp, struct number *n)
 static int scan_number(const char *s, bool percent, struct number *n)
 {
     struct strbuf folded = STRBUF_INIT;
-    const char *p = fold_trim(s, &folded);
+    const char *p = fold_trim(s, &folded), *digits;
     bool paren = false, sign = false, currency = false;
     int rc = 0;
 
@@ -182,8 +208,12 @@ static int scan_number(const char *s, bool percent, struct number *n)
     }
 
     /* The digits. */
-    if ((rc = scan_mantissa(&p, n)))
+    digits = p;
+    if ((rc = scan_mantissa(&p, n))) {
+        if (rc == VALUE_GROUPING && is_decimal_comma(digits))
+            rc = VALUE_DECIMAL_COMMA;
         goto out;
+    }
     skip_spaces(&p);
 
     /* Scale and unit. */
@@ -205,7 +235,7 @@ static int scan_number(const char *s, bool percent, struct number *n)
         skip_spaces(&p);
     }
     if (*p)
-        rc = VALUE_SYNTAX;
+        rc = is_decimal_comma(digits) ? VALUE_DECIMAL_COMMA : VALUE_SYNTAX;
 
 out:
     sb_release(&folded);
@@ -318,6 +348,8 @@ const char *value_error_message(int error)
         return _("more than 2 decimals");
     case VALUE_RANGE:
         return _("the number is too large");
+    case VALUE_DECIMAL_COMMA:
+        return _("it has a decimal comma; write a decimal point instead, as in 1234.50");
     default:
         return _("not a recognised date or number");
     }

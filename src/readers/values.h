@@ -26,6 +26,7 @@ enum value_error {
     VALUE_GROUPING, /* thousands separators not in groups of three */
     VALUE_DECIMALS, /* more than 2 decimals after conversion */
     VALUE_RANGE,    /* too large to store */
+    VALUE_DECIMAL_COMMA, /* 1.234,50 or 1234,5: a comma before the decimals */
 };
 
 /* The order of day and month in dates whose year comes last. */
