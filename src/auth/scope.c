@@ -22,6 +22,11 @@ const char *role_name(enum role role)
     return role >= 0 && role < ROLE_COUNT ? role_names[role] : "?";
 }
 
+bool role_sees_pay(enum role role)
+{
+    return role != ROLE_TEAM_LEAD;
+}
+
 int role_parse(const char *name, enum role *out)
 {
     for (int i = 0; i < ROLE_COUNT; i++) {

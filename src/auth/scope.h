@@ -45,6 +45,11 @@ enum field_class {
     FIELDS_PERSONAL, /* email, phone */
 };
 
+/* Whether the role may see pay (base salary, payroll, and the metrics
+ * computed from them) within its scope: every role but team_lead, a rep
+ * being limited to its own record by its scope. */
+bool role_sees_pay(enum role role);
+
 /* The role's name as in the command line ("team_lead"), and the reverse;
  * role_parse returns -1 for an unknown name. */
 const char *role_name(enum role role);

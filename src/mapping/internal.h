@@ -64,6 +64,19 @@ int staging_load(struct mapping *m, struct mapping_source *s, const struct sourc
 /* Registers the cairn_* SQL functions on db. */
 int functions_register(sqlite3 *db, struct strbuf *err);
 
+/* Creates each source's staging table with the column _line only, for
+ * checking the targets' SQL before the sources' columns are known. */
+int staging_create_empty(struct mapping *m, struct strbuf *err);
+
+/*
+ * Prepares each target's SQL in the sandbox (sandbox_enable first) as
+ * mapping_rows_open does, without running it: a syntax error, a second
+ * statement, a write, or a table that is not a source is an error. A
+ * missing column is not, because the staging tables of a check have no
+ * columns but _line. Returns 0, or -1 with a message in err.
+ */
+int sandbox_check_targets(struct mapping *m, struct strbuf *err);
+
 /* From now on, only reading the staging tables is allowed on m->db. */
 void sandbox_enable(struct mapping *m);
 

@@ -275,6 +275,7 @@ int mapping_check(const char *text, size_t len, bool workbook, json_t **targets_
     json_error_t jerr;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     struct mapping *m;
+    int rc;
 
     *targets_out = NULL;
     problem->line = problem->column = problem->position = -1;
@@ -304,8 +305,18 @@ int mapping_check(const char *text, size_t len, bool workbook, json_t **targets_
         }
         json_array_append_new(*targets_out, json_string(m->targets[i].entity));
     }
+    /* The SQL, prepared in the sandbox against empty staging tables. */
+    rc = staging_open(m, err) || staging_create_empty(m, err) ? -1 : 0;
+    if (!rc) {
+        sandbox_enable(m);
+        rc = sandbox_check_targets(m, err);
+    }
+    if (rc) {
+        json_decref(*targets_out);
+        *targets_out = NULL;
+    }
     mapping_free(m);
-    return 0;
+    return rc;
 }
 
 void mapping_free(struct mapping *m)

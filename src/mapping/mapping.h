@@ -45,7 +45,9 @@ struct mapping_problem {
 /*
  * Checks the mapping text (len bytes) as "cairn import --map" reads it,
  * without reading any source: the JSON, the keys and their types, the
- * source names and files, and that every target is a known entity.
+ * source names and files, that every target is a known entity, and each
+ * target's SQL, prepared in the import's sandbox against staging tables
+ * without columns (a missing column is left to the import).
  * workbook says whether the import will name a workbook (sources may then
  * be its sheets) or a folder. Returns 0 with the targets' entity names in
  * *entities (a new JSON array), or -1 with a message in err and, for a

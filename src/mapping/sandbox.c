@@ -87,6 +87,57 @@ static bool only_comments(const char *p)
     return true;
 }
 
+/* The length of the first statement of sql through its ';', or of the
+ * whole text when no ';' ends a statement (sqlite3_complete skips those
+ * inside strings, identifiers and comments). */
+static size_t first_statement_length(const char *sql)
+{
+    struct strbuf head = STRBUF_INIT;
+    size_t n = strlen(sql);
+
+    for (const char *p = strchr(sql, ';'); p; p = strchr(p + 1, ';')) {
+        sb_reset(&head);
+        sb_addn(&head, sql, (size_t)(p - sql) + 1);
+        if (sqlite3_complete(head.buf)) {
+            n = (size_t)(p - sql) + 1;
+            break;
+        }
+    }
+    sb_release(&head);
+    return n;
+}
+
+int sandbox_check_targets(struct mapping *m, struct strbuf *err)
+{
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const struct mapping_target *t = &m->targets[i];
+        size_t n = first_statement_length(t->sql);
+        sqlite3_stmt *st = NULL;
+        bool one_select;
+
+        if (sqlite3_prepare_v2(m->db, t->sql, (int)n, &st, NULL) != SQLITE_OK) {
+            const char *message = sqlite3_errmsg(m->db);
+            int offset = sqlite3_error_offset(m->db);
+
+            if (!strncmp(message, "no such column", 14))
+                continue;
+            if (offset >= 0)
+                sb_addf(err, _("the SQL of target %s is refused at byte %d: %s"), t->entity,
+                        offset, message);
+            else
+                sb_addf(err, _("the SQL of target %s is refused: %s"), t->entity, message);
+            return -1;
+        }
+        one_select = st && sqlite3_stmt_readonly(st) && only_comments(t->sql + n);
+        sqlite3_finalize(st);
+        if (!one_select) {
+            sb_addf(err, _("the SQL of target %s must be exactly one SELECT"), t->entity);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 struct mapping_rows *mapping_rows_open(struct mapping_target *t, struct strbuf *err)
 {
     struct mapping *m = t->m;

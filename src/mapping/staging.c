@@ -54,6 +54,22 @@ static int exec(struct mapping *m, const char *sql, struct strbuf *err)
     return -1;
 }
 
+int staging_create_empty(struct mapping *m, struct strbuf *err)
+{
+    struct strbuf sql = STRBUF_INIT;
+    int rc = 0;
+
+    for (size_t i = 0; i < m->nsources && !rc; i++) {
+        sb_reset(&sql);
+        sb_add(&sql, "CREATE TABLE ");
+        add_ident(&sql, m->sources[i].name);
+        sb_add(&sql, " (_line INTEGER)");
+        rc = exec(m, sql.buf, err);
+    }
+    sb_release(&sql);
+    return rc;
+}
+
 /* Prepares the INSERT of a row of ncols columns and _line. Columns added
  * to a headerless table come after _line, so they are named. */
 static sqlite3_stmt *prepare_insert(struct mapping *m, const struct mapping_source *s, size_t ncols,

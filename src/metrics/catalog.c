@@ -46,6 +46,11 @@ const struct metric_def metric_defs[METRIC_COUNT] = {
     {"temporary_share", N_("Temporary staff share"), MG_COST, MK_RATIO, HI, NODEF},
 };
 
+bool metric_uses_pay(enum metric_id m)
+{
+    return m == M_LABOR_COST || m == M_LABOR_COST_RATIO || m == M_SALES_PER_LABOR_YUAN;
+}
+
 int metric_by_name(const char *name)
 {
     for (int i = 0; i < METRIC_COUNT; i++)

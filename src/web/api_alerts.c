@@ -9,8 +9,10 @@
  * models=1 appends the model warnings, as "cairn alerts --models" does,
  * with their factors in the caller's language. attrition_risk_high is
  * left out for finance and rep callers, who may not see attrition risk
- * (api_risk.c).
+ * (api_risk.c). A team lead, who may not see pay, gets no labor_cost_high
+ * warning and no attrition factor that states pay.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "alerts/alerts.h"
@@ -26,14 +28,24 @@ static int add_model_warnings(struct request *req, cdate as_of, const char *scop
 {
     enum role role = req->session.who.role;
     struct web_gettext saved;
+    char *pay_factor;
     unsigned skipped;
     int rc;
 
     web_gettext_enter(req, &saved);
     rc = alerts_evaluate_models(req->db, as_of, scope, list, &skipped, err);
+    pay_factor = web_pay_factor(req);
     web_gettext_leave(&saved);
     if (!rc && (role == ROLE_FINANCE || role == ROLE_REP))
         alert_list_drop_rule(list, AR_ATTRITION_RISK_HIGH);
+    for (size_t i = 0; !rc && pay_factor && i < list->n; i++) {
+        json_t *factors = json_object_get(list->items[i].figures, "factors");
+
+        for (size_t k = json_array_size(factors); k-- > 0;)
+            if (web_factor_matches(json_string_value(json_array_get(factors, k)), pay_factor))
+                json_array_remove(factors, k);
+    }
+    free(pay_factor);
     return rc;
 }
 
@@ -62,6 +74,8 @@ void api_alerts_get(struct request *req)
     rc = alerts_evaluate(req->db, as_of, scope.buf, &list, &err);
     if (!rc && cache_query.len)
         rc = add_model_warnings(req, as_of, scope.buf, &list, &err);
+    if (!rc && !role_sees_pay(req->session.who.role))
+        alert_list_drop_rule(&list, AR_LABOR_COST_HIGH);
     if (!rc && alerts_attach_records(req->db, &list, &err))
         rc = METRICS_FAILED;
     if (rc == METRICS_UNKNOWN_SCOPE) {

@@ -1,6 +1,6 @@
 /*
  * GET /api/v1/audit?limit=N&before=ID&action=A&login=L — the audit log for
- * the gm role, newest first: {"rows":[{"id":..,"time":..,"login":..,
+ * the gm role without a unit scope, newest first: {"rows":[{"id":..,"time":..,"login":..,
  * "action":..,"subject":..,"detail":..}],"next_before":ID|null}. limit is
  * 100 by default and at most 1000; before=ID pages back (rows with a
  * smaller id); action and login keep the rows with that value.
@@ -53,6 +53,12 @@ void api_audit_get(struct request *req)
         web_error(req, 403, "forbidden", N_("Only the gm role may read the audit log."));
         return;
     }
+    /* The rows' subjects are not all scopes (logins, mappings, import
+     * jobs), so the log is not filtered: a gm limited to a unit gets 403. */
+    if (web_require_company_scope(req, N_("Your account is limited to %s, but the audit log "
+                                          "covers the whole company: only a gm without a unit "
+                                          "scope may read it.")))
+        return;
     if (limit < 1 || limit > AUDIT_PAGE_MAX || before < 1) {
         web_error(req, 400, "bad_request",
                   N_("limit must be 1 to 1000 and before a positive audit row id."));

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth/scope.h"
 #include "mapping/mapping.h"
@@ -69,13 +70,28 @@ static void upload_kind(const struct upload *up, struct strbuf *out)
     sb_addn(out, name, dot ? (size_t)(dot - name) : strlen(name));
 }
 
+int web_check_import_targets(struct request *req, const json_t *targets)
+{
+    size_t i;
+    json_t *entity;
+
+    json_array_foreach(targets, i, entity) {
+        if (!may_import(req->session.who.role, json_string_value(entity))) {
+            web_errorf(req, 403, "forbidden",
+                       N_("Your role may not import %s, which this mapping writes."),
+                       json_string_value(entity));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Checks the upload's mapping file and that the caller may import every
  * entity it targets. Returns 0, or -1 after setting the error response. */
 static int check_mapping_targets(struct request *req, const struct upload *up)
 {
     struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
-    json_t *targets = NULL, *entity;
-    size_t i;
+    json_t *targets = NULL;
     int ret = -1;
 
     if (web_read_file(up->map_path, &text, &err)) {
@@ -85,13 +101,7 @@ static int check_mapping_targets(struct request *req, const struct upload *up)
     if (web_mapping_check(req, text.buf, text.len, strstr(up->file_path, ".xls") != NULL,
                           &targets))
         goto out;
-    json_array_foreach(targets, i, entity) {
-        if (!may_import(req->session.who.role, json_string_value(entity))) {
-            web_error(req, 403, "forbidden", N_("Your role may not import this kind of data."));
-            goto out;
-        }
-    }
-    ret = 0;
+    ret = web_check_import_targets(req, targets);
 out:
     json_decref(targets);
     sb_release(&text);
@@ -99,25 +109,58 @@ out:
     return ret;
 }
 
+/* Sets the error response of an upload that upload_finish rejected. */
+static void report_upload_error(struct request *req, const struct upload *up)
+{
+    struct strbuf err = STRBUF_INIT;
+
+    switch (up->error) {
+    case UPLOAD_IO:
+        sb_add(&err, up->problem);
+        web_internal_error(req, "receiving an upload", &err);
+        break;
+    case UPLOAD_FIELD_LONG:
+        web_errorf(req, 400, "bad_request",
+                   N_("The field '%s' of the upload is longer than %d bytes."), up->field,
+                   UPLOAD_FIELD_MAX);
+        break;
+    case UPLOAD_MAP_LARGE:
+        web_errorf(req, 400, "bad_request",
+                   N_("The mapping file (field 'map') is larger than %d bytes."),
+                   UPLOAD_MAP_MAX);
+        break;
+    default:
+        web_error(req, 400, "bad_request", N_("The upload is not a valid multipart/form-data body with one 'file' field."));
+        break;
+    }
+    sb_release(&err);
+}
+
 void api_import_post(struct request *req)
 {
     struct strbuf err = STRBUF_INIT, kind = STRBUF_INIT;
     struct import_job_request job = {0};
     struct upload *up = req->upload;
+    const char *content_type = web_header(req, "Content-Type");
     int64_t id;
 
-    /* Checks of the upload, then of the caller's right to it. */
+    /* The caller's scope, checks of the upload, then the caller's right
+     * to its entities. A dry run is refused like an import, because its
+     * report quotes rows of every unit the file names. */
+    if (web_require_company_scope(req, web_write_scope_message))
+        goto out;
+    if (!content_type || strncasecmp(content_type, "multipart/form-data", 19)) {
+        web_error(req, 400, "bad_request",
+                  N_("The upload must be sent with Content-Type multipart/form-data, with the "
+                     "data file as the field 'file'."));
+        goto out;
+    }
     if (!up) {
         web_error(req, 400, "bad_request", N_("The upload is empty: send the data file as the multipart field 'file'."));
         goto out;
     }
     if (upload_finish(up)) {
-        if (up->error == UPLOAD_IO) {
-            sb_add(&err, up->problem);
-            web_internal_error(req, "receiving an upload", &err);
-        } else {
-            web_error(req, 400, "bad_request", N_("The upload is not a valid multipart/form-data body with one 'file' field."));
-        }
+        report_upload_error(req, up);
         goto out;
     }
     if (!up->file_path) {

@@ -5,7 +5,8 @@
  * with 403 (never narrowed). Responses are kept in the response cache
  * (cache.h) under the caller's role and account scope and every query
  * argument, so a cached response never reaches a caller who could not
- * have asked for it.
+ * have asked for it. A caller whose role may not see pay does not get
+ * the metrics computed from payroll (web_withhold_pay_metrics).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,12 @@ void api_kpi_get(struct request *req)
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
         goto out;
 
+    if (!metrics)
+        for (int m = 0; m < METRIC_COUNT; m++)
+            selected[m] = true;
+    if (web_withhold_pay_metrics(req, scope.buf, metrics != NULL, selected))
+        goto out;
+
     /* The computation. */
     rc = metrics_scorecard(req->db, scope.buf, &period, as_of, &sc, &err);
     if (rc == METRICS_UNKNOWN_SCOPE) {
@@ -82,7 +89,7 @@ void api_kpi_get(struct request *req)
         web_internal_error(req, "scorecard", &err);
         goto out;
     }
-    web_json(req, 200, scorecard_to_json(&sc, metrics ? selected : NULL));
+    web_json(req, 200, scorecard_to_json(&sc, selected));
     scorecard_free(&sc);
     web_cache_store(req, key.buf, generation);
 out:

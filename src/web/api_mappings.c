@@ -10,8 +10,9 @@
  *                                   "cairn import --map" would read it:
  *                                   {"valid":true,"entities":[..]} or
  *                                   {"valid":false,"error":{..}}
- *   POST /api/v1/mappings           {"name":..,"text":..} saved (replaced
- *                                   when the name exists), with an audit row
+ *   POST /api/v1/mappings           {"name":..,"text":..} saved, with an
+ *                                   audit row; a name saved by another
+ *                                   login is replaced only by a gm (409)
  *
  * The check is mapping_check (src/mapping): the same parser the import
  * runs, without reading any source file.
@@ -22,6 +23,7 @@
 #include "auth/audit.h"
 #include "auth/scope.h"
 #include "mapping/mapping.h"
+#include "util/charclass.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "web/ui_assets.h"
@@ -31,6 +33,13 @@
 #define EXAMPLE_SUFFIX ".map.json"
 /* Maximum length of a saved mapping's name, in bytes. */
 #define MAPPING_NAME_MAX 64
+
+static const char *const invalid_name_message =
+    N_("The mapping name is invalid: use 1 to 64 bytes (21 Chinese characters) of letters of "
+       "any script, digits, '-', '_' or '.', without spaces or invisible characters, and do not "
+       "start with '.'.");
+
+static bool mapping_name_valid(const char *name);
 
 static bool may_use_mappings(const struct request *req)
 {
@@ -154,10 +163,18 @@ void api_mapping_get(struct request *req)
     const char *id = req->path + strlen("/api/v1/mappings/");
     struct strbuf err = STRBUF_INIT, asset = STRBUF_INIT;
     struct db_stmt *st;
+    const char *name;
     int rc;
 
     if (!check_role(req))
         return;
+    /* The server leaves encoded control characters such as %00 encoded
+     * (server.c), so they reach this check instead of cutting the id. */
+    name = !strncmp(id, "example:", 8) ? id + 8 : !strncmp(id, "saved:", 6) ? id + 6 : NULL;
+    if (name && !mapping_name_valid(name)) {
+        web_error(req, 400, "bad_request", invalid_name_message);
+        goto out;
+    }
     if (!strncmp(id, "example:", 8)) {
         const struct ui_asset *a;
 
@@ -234,18 +251,49 @@ void api_mapping_check(struct request *req)
 }
 
 /* Whether name may name a saved mapping: 1 to MAPPING_NAME_MAX bytes of
- * letters, digits, '-', '_', '.' and non-ASCII (UTF-8) characters. */
+ * letters and digits of any script, '-', '_' and '.', not starting with
+ * '.'. Spaces, symbols and invisible characters (zero-width spaces, bidi
+ * controls) are rejected, so that no two names in the picker look alike. */
 static bool mapping_name_valid(const char *name)
 {
-    size_t n = strlen(name);
+    size_t n = strlen(name), at = 0;
 
     if (!n || n > MAPPING_NAME_MAX || name[0] == '.')
         return false;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_' || *p == '.'))
+    while (at < n) {
+        char c = name[at];
+        enum char_class class = char_class_next(name, n, &at);
+
+        if (class != CHAR_LETTER && class != CHAR_DIGIT && c != '-' && c != '_' && c != '.')
             return false;
+    }
     return true;
+}
+
+/* Sets 409 and returns 1 when a mapping named name was saved by another
+ * login and the caller is not a gm; returns 0 when the caller may save
+ * under name, or -1 with err. */
+static int check_owner(struct request *req, const char *name, struct strbuf *err)
+{
+    struct db_stmt *st = db_prepare(req->db, "SELECT login FROM mappings WHERE name = ?", err);
+    int rc, ret = -1;
+
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, name);
+    rc = db_step(st, err);
+    if (rc == DB_DONE || (rc == DB_ROW && (req->session.who.role == ROLE_GM ||
+                                           !strcmp(db_column_text(st, 0), req->session.login))))
+        ret = 0;
+    else if (rc == DB_ROW) {
+        web_errorf(req, 409, "conflict",
+                   N_("The mapping %s was saved by %s: choose another name, or ask a gm to "
+                      "replace it."),
+                   name, db_column_text(st, 0));
+        ret = 1;
+    }
+    db_finalize(st);
+    return ret;
 }
 
 void api_mapping_save(struct request *req)
@@ -261,13 +309,16 @@ void api_mapping_save(struct request *req)
     name = json_string_value(json_object_get(body, "name"));
     text = json_object_get(body, "text");
     if (!name || !mapping_name_valid(name)) {
-        web_error(req, 400, "bad_request",
-                  N_("The name must have 1 to 64 letters, digits, '-', '_' or '.'."));
+        web_error(req, 400, "bad_request", invalid_name_message);
         goto out;
     }
+    if (web_require_company_scope(req, web_write_scope_message))
+        goto out;
     /* A mapping is saved only when an import could read it (a workbook
-     * import accepts every mapping a folder import does). */
-    if (web_mapping_check(req, json_string_value(text), json_string_length(text), true, &targets))
+     * import accepts every mapping a folder import does), and only by a
+     * role that may import every entity it writes. */
+    if (web_mapping_check(req, json_string_value(text), json_string_length(text), true, &targets) ||
+        web_check_import_targets(req, targets))
         goto out;
 
     /* The row and its audit row, in one transaction. */
@@ -275,6 +326,15 @@ void api_mapping_save(struct request *req)
     sb_addf(&subject, "mapping:%s", name);
     if (db_begin(req->db, &err))
         goto fail;
+    switch (check_owner(req, name, &err)) {
+    case 0:
+        break;
+    case 1:
+        db_rollback(req->db);
+        goto out;
+    default:
+        goto rollback;
+    }
     st = db_prepare(req->db,
                     "INSERT INTO mappings (name, text, login, saved) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (name) DO UPDATE SET text = excluded.text,"

@@ -4,7 +4,9 @@
  * most 36) ending with the month of the as-of date, each month computed
  * as of D (the current month is partial). JSON:
  * {"scope":..,"as_of":..,"months":["2025-12",..],"series":{"sales":[..]}}
- * with null for an unavailable month. Responses are cached like the key
+ * with null for an unavailable month. A metric computed from payroll is
+ * left out for a caller whose role may not see pay
+ * (web_withhold_pay_metrics). Responses are cached like the key
  * results (src/web/cached.c).
  */
 #include <stdlib.h>
@@ -49,6 +51,7 @@ void api_series_get(struct request *req)
     struct strbuf err = STRBUF_INIT, scope = STRBUF_INIT, key = STRBUF_INIT,
                   query = STRBUF_INIT;
     enum metric_id ids[SERIES_METRICS_MAX];
+    bool selected[METRIC_COUNT] = {false};
     int64_t generation;
     struct metric_value(*values)[METRIC_COUNT] = NULL;
     json_t *answer = NULL, *series, *months;
@@ -70,6 +73,11 @@ void api_series_get(struct request *req)
     if (web_cache_lookup(req, "series", query.buf, &key, &generation))
         goto out;
     if (web_requested_scope(req, &scope) || web_as_of(req, &as_of))
+        goto out;
+
+    for (int i = 0; i < n; i++)
+        selected[ids[i]] = true;
+    if (web_withhold_pay_metrics(req, scope.buf, true, selected))
         goto out;
 
     /* The months, then one series per metric. */
@@ -95,7 +103,11 @@ void api_series_get(struct request *req)
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        json_t *row = json_array();
+        json_t *row;
+
+        if (!selected[ids[i]])
+            continue;
+        row = json_array();
 
         for (int k = 0; k < nmonths; k++)
             json_array_append_new(row, values[k][ids[i]].available

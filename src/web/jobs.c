@@ -113,31 +113,35 @@ static bool stored_something(json_t *report)
     return false;
 }
 
-/* Replaces prefix (the upload's temporary folder) at the start of every
- * string in value by with, so that the report names files as they were
- * uploaded and does not show the server's folders. */
-static void strip_prefix(json_t *value, const char *prefix, const char *with)
+/* Replaces every occurrence of path (a part of the upload's temporary
+ * folder) in the strings of value by with, also inside messages, so that
+ * the report names files as they were uploaded and does not show the
+ * server's folders. */
+static void replace_path(json_t *value, const char *path, const char *with)
 {
-    size_t n = strlen(prefix), i;
+    size_t n = strlen(path), i;
     const char *key;
     json_t *item;
 
     if (json_is_string(value)) {
-        const char *s = json_string_value(value);
+        const char *s = json_string_value(value), *hit = strstr(s, path);
+        struct strbuf out = STRBUF_INIT;
 
-        if (!strncmp(s, prefix, n)) {
-            struct strbuf rest = STRBUF_INIT;
-
-            sb_addf(&rest, "%s%s", with, s + n);
-            json_string_set(value, rest.buf);
-            sb_release(&rest);
+        if (!hit)
+            return;
+        for (; hit; s = hit + n, hit = strstr(s, path)) {
+            sb_addn(&out, s, (size_t)(hit - s));
+            sb_add(&out, with);
         }
+        sb_add(&out, s);
+        json_string_set(value, out.buf);
+        sb_release(&out);
     } else if (json_is_object(value)) {
         json_object_foreach(value, key, item)
-            strip_prefix(item, prefix, with);
+            replace_path(item, path, with);
     } else if (json_is_array(value)) {
         json_array_foreach(value, i, item)
-            strip_prefix(item, prefix, with);
+            replace_path(item, path, with);
     }
 }
 
@@ -185,11 +189,11 @@ static void run_job(struct db *db, struct queued_job *job)
     /* Files in the mapping's folder by their names; the folder itself
      * (a mapping's targets) by the uploaded file's name. */
     sb_addf(&prefix, "%s/data/", job->req.dir);
-    strip_prefix(report, prefix.buf, "");
+    replace_path(report, prefix.buf, "");
     sb_truncate(&prefix, prefix.len - 1);
-    strip_prefix(report, prefix.buf, strrchr(job->req.file_path, '/') + 1);
+    replace_path(report, prefix.buf, strrchr(job->req.file_path, '/') + 1);
     sb_truncate(&prefix, strlen(job->req.dir) + 1);
-    strip_prefix(report, prefix.buf, "");
+    replace_path(report, prefix.buf, "");
     sb_reset(&err);
     if (finish_job(db, job->id, rc == IMPORT_OK ? "done" : "failed", rows, report, &err))
         log_line(LOG_ERROR, 0, NULL, "import job %lld: recording the outcome: %s",

@@ -1,6 +1,7 @@
 /*
  * Helpers that route handlers use to read a request and build the response.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,24 @@ void web_error(struct request *req, unsigned status, const char *code, const cha
     web_json(req, status,
              json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", web_text(req, msgid)));
     req->resp.api = true;
+}
+
+void web_errorf(struct request *req, unsigned status, const char *code,
+                const char *msgid_format, ...)
+{
+    struct strbuf message = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, msgid_format);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    sb_vaddf(&message, web_text(req, msgid_format), ap);
+#pragma GCC diagnostic pop
+    va_end(ap);
+    web_json(req, status,
+             json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", sb_str(&message)));
+    req->resp.api = true;
+    sb_release(&message);
 }
 
 void web_internal_error(struct request *req, const char *what, const struct strbuf *err)

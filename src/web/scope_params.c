@@ -3,7 +3,10 @@
  * against the caller's scope by src/auth/scope.c before anything is
  * computed) and as_of (default: today in the company time zone).
  */
+#include <string.h>
+
 #include "auth/scope.h"
+#include "metrics/catalog.h"
 #include "store/events.h"
 #include "util/i18n.h"
 #include "web/web.h"
@@ -41,6 +44,43 @@ int web_requested_scope(struct request *req, struct strbuf *scope_text)
 out:
     sb_release(&err);
     return ret;
+}
+
+const char *const web_write_scope_message =
+    N_("Your account is limited to %s, but an import or a saved mapping can change data of "
+       "every unit: ask an account without a unit scope to do this.");
+
+int web_require_company_scope(struct request *req, const char *msgid_format)
+{
+    struct strbuf scope = STRBUF_INIT;
+
+    if (req->session.who.scope.kind == SCOPE_COMPANY)
+        return 0;
+    scope_format(&req->session.who.scope, &scope);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    web_errorf(req, 403, "forbidden", msgid_format, scope.buf);
+#pragma GCC diagnostic pop
+    sb_release(&scope);
+    return -1;
+}
+
+int web_withhold_pay_metrics(struct request *req, const char *scope, bool named, bool *selected)
+{
+    if (role_sees_pay(req->session.who.role))
+        return 0;
+    for (int m = 0; m < METRIC_COUNT; m++) {
+        if (!selected[m] || !metric_uses_pay((enum metric_id)m))
+            continue;
+        if (named && !strncmp(scope, "employee:", 9)) {
+            web_errorf(req, 403, "forbidden",
+                       N_("Your role may not see pay, and %s is computed from payroll."),
+                       metric_defs[m].name);
+            return -1;
+        }
+        selected[m] = false;
+    }
+    return 0;
 }
 
 int web_as_of(struct request *req, cdate *as_of)

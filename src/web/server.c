@@ -162,6 +162,27 @@ static int load_session(struct request *req, struct strbuf *err)
  * database connection, the session and the CSRF token. Returns the route,
  * or NULL after setting the error response.
  */
+/* Checks the format argument of an API route: csv and xlsx only where
+ * the route offers downloads, json everywhere. Returns 0, or -1 after
+ * setting a 400 response. */
+static int check_format(struct request *req, const struct route *route)
+{
+    const char *format = (route->flags & ROUTE_API) ? web_query(req, "format") : NULL;
+
+    if (!format || !strcmp(format, "json"))
+        return 0;
+    if (!(route->flags & ROUTE_DOWNLOAD)) {
+        web_error(req, 400, "bad_request",
+                  N_("This address returns JSON only: use format=json or leave the format out."));
+        return -1;
+    }
+    if (strcmp(format, "csv") && strcmp(format, "xlsx")) {
+        web_error(req, 400, "bad_request", N_("The format is invalid: use json, csv or xlsx."));
+        return -1;
+    }
+    return 0;
+}
+
 static const struct route *check_access(struct request *req)
 {
     struct strbuf err = STRBUF_INIT;
@@ -203,6 +224,8 @@ static const struct route *check_access(struct request *req)
             goto fail;
         }
     }
+    if (check_format(req, route))
+        goto fail;
     sb_release(&err);
     return route;
 fail:
@@ -375,6 +398,43 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes the %XX escapes of a URL path or query argument in place, but
+ * leaves those of control characters (%00 to %1F and %7F) encoded: a
+ * decoded NUL would cut the value short ("example:x%00y" read as
+ * "example:x"), and no id, name or argument of the API contains controls,
+ * so such a value fails the route's own check. Returns the new length. */
+static size_t unescape_visible(void *cls, struct MHD_Connection *conn, char *text)
+{
+    char *out = text;
+
+    (void)cls;
+    (void)conn;
+    for (const char *p = text; *p;) {
+        int high = p[0] == '%' ? hex_value(p[1]) : -1, low = high >= 0 ? hex_value(p[2]) : -1;
+        int byte = high * 16 + low;
+
+        if (high >= 0 && low >= 0 && byte >= 0x20 && byte != 0x7f) {
+            *out++ = (char)byte;
+            p += 3;
+        } else {
+            *out++ = *p++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - text);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct strbuf text = STRBUF_INIT;
@@ -512,6 +572,7 @@ int server_run(const char *db_path, const struct sockaddr_storage *addr)
         flags |= MHD_USE_IPv6;
     daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
                               MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+                              MHD_OPTION_UNESCAPE_CALLBACK, unescape_visible, NULL,
                               MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
                               MHD_OPTION_THREAD_POOL_SIZE, workers,
                               MHD_OPTION_CONNECTION_TIMEOUT, 30u,

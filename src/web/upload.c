@@ -19,37 +19,54 @@
 
 #include <microhttpd.h>
 
+#include "util/charclass.h"
 #include "util/xalloc.h"
 #include "web/upload.h"
 #include "web/web.h"
 
-/* Largest text field (kind, encoding, date_order, dry_run). */
-#define FIELD_MAX 256
-#define MAP_MAX (1024 * 1024)
+/* Largest base name kept of an uploaded file, in bytes. */
+#define FILE_NAME_MAX 128
 
 bool upload_route(const char *method, const char *path)
 {
     return !strcmp(method, "POST") && !strcmp(path, "/api/v1/import");
 }
 
-/* Writes the file's base name to out, keeping letters, digits, '.', '-'
- * and '_' (others become '_'), so the name cannot leave the folder. */
+/* Writes the file's base name to out, at most FILE_NAME_MAX bytes of
+ * whole characters. Letters and digits of any script, spaces and
+ * punctuation are kept, so that the report and the audit log show the
+ * name the user knows; control, format (invisible) and invalid UTF-8
+ * characters become '_', and a leading '.' gets the prefix "upload", so
+ * that the name cannot leave the folder or hide itself. */
 static void safe_name(const char *given, struct strbuf *out)
 {
     const char *slash = given ? strrchr(given, '/') : NULL, *base = slash ? slash + 1 : given;
     const char *back;
+    size_t n, at = 0, start = out->len;
 
     if (base && (back = strrchr(base, '\\')))
         base = back + 1;
-    for (const char *p = base; p && *p && out->len < 128; p++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-' || c == '_';
+    n = base ? strlen(base) : 0;
+    while (at < n) {
+        size_t from = at;
+        enum char_class class = char_class_next(base, n, &at);
+        bool ok = class != CHAR_INVALID && class != CHAR_CONTROL && class != CHAR_FORMAT;
 
-        sb_addch(out, ok ? c : '_');
+        if (out->len - start + (ok ? at - from : 1) > FILE_NAME_MAX)
+            break;
+        if (ok)
+            sb_addn(out, base + from, at - from);
+        else
+            sb_addch(out, '_');
     }
-    if (!out->len || out->buf[0] == '.')
-        sb_setf(out, "upload%s", out->len ? out->buf : "");
+    if (out->len == start || out->buf[start] == '.') {
+        struct strbuf name = STRBUF_INIT;
+
+        sb_add(&name, out->buf + start);
+        sb_truncate(out, start);
+        sb_addf(out, "upload%s", name.buf ? name.buf : "");
+        sb_release(&name);
+    }
 }
 
 /* Creates the upload's temporary folder and its data subfolder. */
@@ -109,6 +126,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 {
     struct upload *up = cls;
     struct strbuf *field = NULL;
+    const char *field_name = NULL;
 
     (void)kind;
     (void)content_type;
@@ -144,25 +162,28 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
                 return MHD_YES;
         }
         up->map_size += size;
-        if (up->map_size > MAP_MAX)
-            fail(up, UPLOAD_BAD, "the mapping file is too large");
+        if (up->map_size > UPLOAD_MAP_MAX)
+            fail(up, UPLOAD_MAP_LARGE, "the mapping file is too large");
         else if (size && up->map && fwrite(data, 1, size, up->map) != size)
             fail(up, UPLOAD_IO, "writing the mapping file");
         return MHD_YES;
     }
 
     if (!strcmp(key, "kind"))
-        field = &up->kind;
+        field = &up->kind, field_name = "kind";
     else if (!strcmp(key, "encoding"))
-        field = &up->encoding;
+        field = &up->encoding, field_name = "encoding";
     else if (!strcmp(key, "date_order"))
-        field = &up->date_order;
+        field = &up->date_order, field_name = "date_order";
     else if (!strcmp(key, "dry_run"))
-        field = &up->dry_run;
+        field = &up->dry_run, field_name = "dry_run";
     else
         return MHD_YES; /* unknown parts are ignored, as unknown query arguments are */
-    if (field->len + size > FIELD_MAX)
-        fail(up, UPLOAD_BAD, "a text field is too long");
+    if (field->len + size > UPLOAD_FIELD_MAX) {
+        if (up->error == UPLOAD_OK)
+            up->field = field_name;
+        fail(up, UPLOAD_FIELD_LONG, "a text field is too long");
+    }
     else
         sb_addn(field, data, size);
     return MHD_YES;

@@ -14,9 +14,16 @@ struct MHD_PostProcessor;
 
 enum upload_error {
     UPLOAD_OK,
-    UPLOAD_BAD, /* the body is not a valid upload: 400 */
-    UPLOAD_IO,  /* the temporary files could not be written: 500 */
+    UPLOAD_BAD,          /* the body is not a valid upload: 400 */
+    UPLOAD_FIELD_LONG,   /* a text field is over UPLOAD_FIELD_MAX: 400 */
+    UPLOAD_MAP_LARGE,    /* the map part is over UPLOAD_MAP_MAX: 400 */
+    UPLOAD_IO,           /* the temporary files could not be written: 500 */
 };
+
+/* Largest text field (kind, encoding, date_order, dry_run) and mapping
+ * part of an upload, in bytes. */
+#define UPLOAD_FIELD_MAX 256
+#define UPLOAD_MAP_MAX (1024 * 1024)
 
 struct upload {
     struct MHD_PostProcessor *pp;
@@ -28,6 +35,7 @@ struct upload {
     struct strbuf kind, encoding, date_order, dry_run;
     enum upload_error error;
     const char *problem; /* fixed English text for the log */
+    const char *field;   /* the name of the field of UPLOAD_FIELD_LONG */
 };
 
 /* Ends the parse and closes the files. Returns 0, or -1 with up->error set. */

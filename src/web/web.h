@@ -68,6 +68,7 @@ enum route_flags {
     ROUTE_NO_CSRF = 2, /* a state-changing route exempt from the CSRF check */
     ROUTE_PREFIX = 4,  /* path is a prefix ("/assets/") */
     ROUTE_API = 8,     /* a JSON API route: no caching */
+    ROUTE_DOWNLOAD = 16, /* an API route that offers format=csv and xlsx */
 };
 
 struct route {
@@ -102,6 +103,11 @@ void web_json(struct request *req, unsigned status, json_t *value);
  */
 void web_error(struct request *req, unsigned status, const char *code, const char *msgid);
 
+/* Sets the response as web_error does, with the message built from the
+ * translation of msgid_format and the arguments. */
+void web_errorf(struct request *req, unsigned status, const char *code,
+                const char *msgid_format, ...) __attribute__((format(printf, 4, 5)));
+
 /* Sets a 500 internal response and logs err (which is not shown to the caller). */
 void web_internal_error(struct request *req, const char *what, const struct strbuf *err);
 
@@ -112,6 +118,35 @@ void web_internal_error(struct request *req, const char *what, const struct strb
  * response (400 invalid, 403 outside the caller's scope, 404 unknown, 500).
  */
 int web_requested_scope(struct request *req, struct strbuf *scope_text);
+
+/*
+ * Checks that the caller's account sees the whole company, for the routes
+ * whose rows are not checked one by one against a unit scope (imports,
+ * saved mappings, the audit log). Returns 0, or -1 after setting a 403
+ * response with msgid_format, whose one %s gets the account's scope.
+ */
+int web_require_company_scope(struct request *req, const char *msgid_format);
+/* The message of web_require_company_scope for imports and mappings. */
+extern const char *const web_write_scope_message;
+
+/*
+ * Clears the metrics computed from payroll in selected (indexed by
+ * metric_id) when the caller's role may not see pay. A caller that named
+ * such a metric (named) for an employee scope gets 403 instead, because
+ * the value would be that one person's pay. Returns 0, or -1 after
+ * setting the 403 response.
+ */
+int web_withhold_pay_metrics(struct request *req, const char *scope, bool named, bool *selected);
+
+/*
+ * The attrition factor that states pay against the position median, as
+ * a translated format, when the caller's role may not see pay (call it
+ * between web_gettext_enter and leave); NULL when the role may. Free it.
+ */
+char *web_pay_factor(const struct request *req);
+/* Whether the factor text is format with each %d replaced by an integer
+ * and each %% by '%'. */
+bool web_factor_matches(const char *text, const char *format);
 
 /* Reads the "as_of" query argument, or today in the company time zone
  * without it. Returns 0, or -1 after setting the error response. */
@@ -153,6 +188,11 @@ int web_audit(struct request *req, const char *action, const char *subject, cons
  */
 int web_mapping_check(struct request *req, const char *text, size_t len, bool workbook,
                       json_t **targets);
+
+/* Checks that the caller's role may import every entity of targets (an
+ * array of entity names, as web_mapping_check returns). Returns 0, or -1
+ * after setting a 403 response that names the first entity it may not. */
+int web_check_import_targets(struct request *req, const json_t *targets);
 
 /* A request header, query argument or cookie; NULL when absent. */
 const char *web_header(const struct request *req, const char *name);

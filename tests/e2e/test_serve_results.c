@@ -114,6 +114,8 @@ static void team_lead_outside_forbidden(void **state)
 
 static void same_json_as_cli(void **state)
 {
+    static const char *const pay_metrics[] = {"labor_cost", "labor_cost_ratio",
+                                              "sales_per_labor_yuan"};
     struct fixture *f = *state;
     char *cookie = log_in(f, "tina");
     struct http h;
@@ -128,6 +130,13 @@ static void same_json_as_cli(void **state)
                          ARGS("--db", f->db_path, "kpi", "--period", "2024-03", "--scope",
                               "unit:TA", "--as-of", "2024-04-01", "--format", "json"),
                          0);
+    /* A team lead gets no metric computed from payroll. */
+    for (size_t i = 0; i < sizeof(pay_metrics) / sizeof(pay_metrics[0]); i++) {
+        assert_non_null(json_object_get(json_object_get(cli, "metrics"), pay_metrics[i]));
+        json_object_del(json_object_get(cli, "metrics"), pay_metrics[i]);
+        json_object_del(json_object_get(cli, "targets"), pay_metrics[i]);
+        json_object_del(json_object_get(cli, "status"), pay_metrics[i]);
+    }
     assert_true(json_equal(api, cli));
     assert_string_equal(json_string_value(json_object_get(api, "scope")), "unit:TA");
     /* Two employees in TA on 2024-03-31, one hired during March. */
