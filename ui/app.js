@@ -231,7 +231,9 @@ async function api(path) {
     if (answer.status === 401) {
       showLogin();
     }
-    throw new Error(body && body.error ? body.error.message : String(answer.status));
+    const error = new Error(body && body.error ? body.error.message : String(answer.status));
+    error.status = answer.status;
+    throw error;
   }
   return body;
 }
@@ -434,6 +436,18 @@ function showLogin() {
 function showError(error) {
   const node = document.getElementById('load-error');
   node.textContent = t('load_failed') + error.message;
+  node.classList.remove('page-error');
+  node.hidden = false;
+}
+
+// Replaces every view with the server's message for a page the caller may
+// not open (403) or that does not exist (404). The previous page's
+// content must not stay under the new address.
+function showPageError(error) {
+  showOnly(null);
+  const node = document.getElementById('load-error');
+  node.textContent = error.message;
+  node.classList.add('page-error');
   node.hidden = false;
 }
 
@@ -738,7 +752,13 @@ async function route() {
     }
     document.body.dataset.ready = hash;
   } catch (error) {
-    if (!(error instanceof Superseded)) {
+    // A failure of a page the user has already left is not shown.
+    if (error instanceof Superseded || generation !== state.generation) {
+      return;
+    }
+    if (error.status === 403 || error.status === 404) {
+      showPageError(error);
+    } else {
       showError(error);
     }
   }

@@ -113,9 +113,10 @@ try {
   });
   const page = context.pages()[0] || await context.newPage();
   const problems = [];
-  // The page requests the session before login, so that 401 is expected.
+  // The page requests the session before login, so that 401 is expected;
+  // the lead opens pages outside its scope on purpose, so 403 is too.
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) {
+    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) {
       problems.push(m.text());
     }
   });
@@ -480,6 +481,20 @@ try {
   const other = await page.request.get(base + '/api/v1/teams?period=2026-10&scope=unit:SH01');
   check(other.status() === 403, 'another team is refused with 403: ' + other.status());
   await page.screenshot({ path: path.join(artifacts, 'lead-teams.png'), fullPage: true });
+
+  // A page outside the lead's scope replaces the previous page with the
+  // server's 403 message instead of leaving the team table on screen.
+  for (const hash of ['#/unit/HZ02', '#/employee/E00008', '#/customer/C000001']) {
+    await page.click('#nav a[data-view=teams]');
+    await ready('#/teams');
+    await page.evaluate((h) => { location.hash = h; }, hash);
+    await page.waitForSelector('#load-error.page-error:not([hidden])');
+    const views = await page.$$eval('main > section', (s) => s.filter((x) => !x.hidden).map((x) => x.id));
+    check(views.length === 0, hash + ' leaves no view on screen: ' + views.join(','));
+    const message = await page.textContent('#load-error');
+    check(message === '该范围超出您的权限。', hash + ' shows the 403 message: ' + message);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'lead-forbidden.png'), fullPage: true });
 
   // A rep gets its own results, no unit picker and no team view.
   await page.click('#logout');
