@@ -120,8 +120,12 @@ static int churn_risk_high(struct alert_ctx *ctx, unsigned *skipped, struct strb
     return rc;
 }
 
-/* Units whose forecast for the month after m turns from growth to
- * decline; scope, period, subject and owner as labor_cost_high. */
+/* Units whose forecast turns from growth to decline; scope, subject and
+ * owner as labor_cost_high. The period is the forecast's last month with
+ * data, which is m unless the orders end before m: a month without
+ * orders yet is not evaluated as a month without sales, so the warning
+ * of the latest month with orders stays until the next month's orders
+ * arrive. */
 static int sales_turning(struct alert_ctx *ctx, unsigned *skipped, struct strbuf *err)
 {
     struct forecast_list list = {0};
@@ -135,7 +139,7 @@ static int sales_turning(struct alert_ctx *ctx, unsigned *skipped, struct strbuf
         forecast_list_free(&list);
         return rc < 0 ? -1 : 0;
     }
-    date_month_format(ctx->m, period);
+    date_month_format(list.last_month, period);
     for (size_t i = 0; i < list.n; i++) {
         const struct unit_forecast *f = &list.v[i];
         int u = org_unit_rank(&ctx->org, f->unit);

@@ -161,6 +161,26 @@ static void print_forecasts(const char *format, const struct forecast_list *l)
         json_decref(arr);
 }
 
+/* Tells on stderr when the orders end before the last whole month of the
+ * as-of day, because the forecast is then of a month that has begun or
+ * passed. */
+static void note_data_end(const struct forecast_list *l)
+{
+    int as_of_month = date_month_index(l->as_of);
+    char day[DATE_BUFSIZE], month[8];
+
+    if (l->as_of != date_month_last(as_of_month))
+        as_of_month--;
+    if (l->last_order == DATE_NONE || l->last_month >= as_of_month)
+        return;
+    date_format(l->last_order, day);
+    date_month_format(l->last_month + 1, month);
+    fprintf(stderr,
+            _("note: the latest order is dated %s, so the months after it are not counted as "
+              "months without sales; the forecast is of %s\n"),
+            day, month);
+}
+
 int model_score_forecast(struct cli *cli, int argc, char **argv)
 {
     struct model_request req;
@@ -182,6 +202,7 @@ int model_score_forecast(struct cli *cli, int argc, char **argv)
         cli_error("%s", err.buf);
         rc = EXIT_FAILED;
     } else {
+        note_data_end(&list);
         print_forecasts(req.format, &list);
         rc = EXIT_OK;
     }

@@ -60,13 +60,18 @@ int forecast_data_load(struct db *db, cdate as_of, struct forecast_data *d, stru
     if (as_of == DATE_NONE)
         as_of = last;
     d->as_of = as_of;
+    d->last_order = last;
     if (first == DATE_NONE || as_of == DATE_NONE)
         return 1;
 
-    /* The last whole month: as_of's own month only when as_of ends it. */
+    /* The last whole month: as_of's own month only when as_of ends it.
+     * A month after the latest order's month has no data yet, not zero
+     * sales, so the series stops at the latest order's month. */
     d->last_month = date_month_index(as_of);
     if (as_of != date_month_last(d->last_month))
         d->last_month--;
+    if (d->last_month > date_month_index(last))
+        d->last_month = date_month_index(last);
     nmonths = d->last_month - date_month_index(first) + 1;
     if (nmonths < 1)
         return 1;
@@ -348,6 +353,8 @@ int risk_forecast(struct db *db, cdate as_of, struct forecast_list *out, struct 
     }
     rc = forecast_data_load(db, as_of, &d, err);
     out->as_of = d.as_of;
+    out->last_order = d.last_order;
+    out->last_month = d.last_month;
     if (rc != 0) {
         json_decref(params);
         forecast_data_free(&d);

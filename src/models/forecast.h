@@ -116,7 +116,9 @@ struct fc_outcome {
 /* Applies the fitted models of c to y[0..n) (which may be longer or
  * shorter than the series they were fitted on). The interval is the
  * forecast plus the stored error quantiles, widened to include the
- * forecast, and cut at zero when the forecast is zero or more. turning
+ * forecast, and cut at zero when the forecast is zero or more. When no
+ * month of y is below zero, the forecast and both ends are at least 0
+ * as well. turning
  * is true when the trend model's trend component was positive at the
  * month before the last and is negative at the last month. Returns 0,
  * or -1 when a model does not apply to y. */
@@ -139,13 +141,17 @@ struct forecast_series {
 struct forecast_data {
     struct forecast_series *v;
     size_t n;
-    cdate as_of;    /* the day used, after DATE_NONE was settled */
-    int last_month; /* the last whole month on or before as_of */
+    cdate as_of;      /* the day used, after DATE_NONE was settled */
+    cdate last_order; /* the day of the latest order */
+    /* The last whole month on or before as_of, and not after the month
+     * of the latest order. */
+    int last_month;
 };
 
 /* Reads the sales metric of every unit for each month from the month of
  * the first order to the last whole month on or before as_of (DATE_NONE:
- * the day of the latest order). Leading months without sales are left
+ * the day of the latest order), but not past the month of the latest
+ * order. Leading months without sales are left
  * out of each series. Returns 0, 1 when there are no orders or no whole
  * month (d is then empty), or -1 with a message in err. Free d with
  * forecast_data_free in every case. */

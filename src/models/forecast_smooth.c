@@ -447,6 +447,14 @@ int fc_choose(const double *y, size_t n, struct fc_choice *out)
     return 0;
 }
 
+static bool series_is_non_negative(const double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (y[i] < 0)
+            return false;
+    return true;
+}
+
 int fc_apply(const struct fc_choice *c, const double *y, size_t n, struct fc_outcome *out)
 {
     struct fc_state st, trend;
@@ -457,12 +465,19 @@ int fc_apply(const struct fc_choice *c, const double *y, size_t n, struct fc_out
     fc_run(&c->model, y, n, &st);
     fc_run(&c->trend_model, y, n, &trend);
     out->forecast = st.forecast;
-    /* Sales below zero need refunds above sales, so the interval stops at
-     * zero unless the forecast itself is negative. */
     out->lower = fmin(st.forecast + c->error_low, st.forecast);
-    if (st.forecast >= 0 && out->lower < 0)
-        out->lower = 0;
     out->upper = fmax(st.forecast + c->error_high, st.forecast);
+    /* Sales below zero need refunds above sales. A series that never went
+     * below zero gets no forecast or interval end below zero, however
+     * steep its trend; otherwise the interval stops at zero unless the
+     * forecast itself is negative. */
+    if (series_is_non_negative(y, n)) {
+        out->forecast = fmax(out->forecast, 0);
+        out->lower = fmax(out->lower, 0);
+        out->upper = fmax(out->upper, 0);
+    } else if (st.forecast >= 0 && out->lower < 0) {
+        out->lower = 0;
+    }
     out->trend = trend.trend;
     out->turning = trend.prev_trend > 0 && trend.trend < 0;
     return 0;

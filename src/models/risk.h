@@ -2,7 +2,9 @@
  * The current scores of the stored models, as a library: what "cairn
  * model score", "cairn alerts --models" and the web pages share. Each
  * function reads the model stored by "cairn model train" and applies it
- * on as_of (DATE_NONE: the latest day of the data).
+ * on as_of. DATE_NONE or a day after the data means the latest day of
+ * the data (risk_data_day), and risk_forecast stops at the latest
+ * order's month.
  *
  * Factor strings are translated with _() in the language current at the
  * call, so a caller that serves several languages calls once per
@@ -14,6 +16,7 @@
 #ifndef CAIRN_RISK_H
 #define CAIRN_RISK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +48,14 @@ void risk_list_free(struct risk_list *l);
 void risk_add_factor(struct risk *r, char *text);
 /* Puts l in the order above. */
 void risk_list_sort(struct risk_list *l);
+/* Whether score, shown with one decimal as the factors show it, is below
+ * limit, so that 6.96 does not read "satisfaction is 7.0" as a low one. */
+bool risk_shown_below(double score, double limit);
+/* Returns the day the models read the data on: as_of, or last_day, the
+ * latest day of the data, when as_of is DATE_NONE or after it. The days
+ * after the data's last day have no records yet, and the features would
+ * read them as days without sales or purchases. */
+cdate risk_data_day(cdate as_of, cdate last_day);
 
 /* Every employee employed on as_of. */
 int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err);
@@ -69,6 +80,10 @@ struct forecast_list {
     struct unit_forecast *v;  /* sorted by unit id */
     size_t n;
     cdate as_of;
+    cdate last_order;         /* the day of the latest order */
+    /* The last month of the series: the last whole month on or before
+     * as_of, or the latest order's month when that is earlier. */
+    int last_month;
 };
 
 void forecast_list_free(struct forecast_list *l);

@@ -423,6 +423,51 @@ static void sales_turning_units(void **state)
     json_decref(list);
 }
 
+/* The sales_turning warnings of list. */
+static json_t *turning_rows(json_t *list)
+{
+    json_t *rows = json_array(), *a;
+    size_t i;
+
+    json_array_foreach(list, i, a)
+        if (!strcmp(json_string_value(json_object_get(a, "rule")), "sales_turning"))
+            json_array_append(rows, a);
+    return rows;
+}
+
+/* The demo's orders end on 2026-11-30. As of a day in a later month,
+ * the months without orders yet are not months without sales: the
+ * forecast warnings are those of 2026-11, with that period, and the
+ * forecast's turning units are the same. */
+static void sales_turning_after_orders_end(void **state)
+{
+    static const char *const later[] = {"2026-12-31", "2027-02-15"};
+    json_t *expected, *expected_rows, *list, *rows, *a;
+    size_t i;
+
+    (void)state;
+    train("forecast");
+    expected = run_cairn_json(demo.dir, ARGS("--db", demo.db, "alerts", "--as-of", AS_OF,
+                                             "--models", "--format", "json"),
+                              0);
+    expected_rows = turning_rows(expected);
+    json_array_foreach(expected_rows, i, a)
+        assert_string_equal(json_string_value(json_object_get(a, "period")), "2026-11");
+
+    for (size_t k = 0; k < sizeof(later) / sizeof(later[0]); k++) {
+        list = run_cairn_json(demo.dir, ARGS("--db", demo.db, "alerts", "--as-of", later[k],
+                                             "--models", "--format", "json"),
+                              0);
+        rows = turning_rows(list);
+        if (!json_equal(rows, expected_rows))
+            fail_msg("sales_turning as of %s differs from that as of " AS_OF, later[k]);
+        json_decref(rows);
+        json_decref(list);
+    }
+    json_decref(expected_rows);
+    json_decref(expected);
+}
+
 /* A unit scope keeps the model warnings of the employees in it only. */
 static void scope_filters_model_rows(void **state)
 {
@@ -496,6 +541,7 @@ int main(void)
         cmocka_unit_test(attrition_top_tenth),
         cmocka_unit_test(churn_top_tenth),
         cmocka_unit_test(sales_turning_units),
+        cmocka_unit_test(sales_turning_after_orders_end),
         cmocka_unit_test(scope_filters_model_rows),
         cmocka_unit_test(run_records_model_warnings),
     };

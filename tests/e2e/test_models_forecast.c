@@ -156,6 +156,10 @@ static void usage_errors(void **state)
         ARGS("model", "score", "forecast", "extra"),
         ARGS("model", "train", "forecast", "--as-of", "2023-13-01"),
         ARGS("model", "score", "forecast", "--bogus"),
+        ARGS("model", "train", "bogus"),
+        ARGS("model", "train"),
+        ARGS("model", "score"),
+        ARGS("model", "score", "bogus", "--format", "json"),
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -285,6 +289,112 @@ static void default_as_of_drops_partial_month(void **state)
     assert_string_equal(json_string_value(json_object_get(row, "month")), "2023-12");
     assert_float_equal(number(row, "forecast"), 12000, 1e-9);
     json_decref(list);
+}
+
+/* The orders end on 2023-12-20. As of a later day, January and February
+ * 2024 have no orders yet, so the series still ends in December (the
+ * latest order's month, counted because the as-of day is after its end)
+ * and every unit keeps the forecast it has as of 2023-12-31. */
+static void months_after_last_order(void **state)
+{
+    static const char *const later[] = {"2024-02-29", "2030-01-01"};
+    struct fixture *fx = *state;
+    json_t *expected, *list;
+    struct run_result r;
+
+    r = run_cairn(fx->dir, NULL,
+                  ARGS("--db", fx->db, "model", "train", "forecast", "--as-of", "2023-12-31"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+    expected = run_cairn_json(fx->dir,
+                              ARGS("--db", fx->db, "model", "score", "forecast", "--as-of",
+                                   "2023-12-31", "--format", "json"),
+                              0);
+    assert_int_equal(json_array_size(expected), 5);
+
+    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+        list = run_cairn_json(fx->dir,
+                              ARGS("--db", fx->db, "model", "score", "forecast", "--as-of",
+                                   later[i], "--format", "json"),
+                              0);
+        if (!json_equal(list, expected))
+            fail_msg("as of %s the forecast differs from that as of 2023-12-31", later[i]);
+        assert_string_equal(
+            json_string_value(json_object_get(find_subject(list, "T2"), "month")), "2024-01");
+        assert_true(json_is_true(json_object_get(find_subject(list, "T3"), "turning")));
+        json_decref(list);
+
+        r = run_cairn(fx->dir, NULL,
+                      ARGS("--db", fx->db, "--lang", "en", "model", "score", "forecast",
+                           "--as-of", later[i]));
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.err, "the latest order is dated 2023-12-20"));
+        assert_non_null(strstr(r.err, "the forecast is of 2024-01"));
+        run_result_free(&r);
+    }
+
+    /* As of the series' own end there is nothing to note. */
+    r = run_cairn(fx->dir, NULL,
+                  ARGS("--db", fx->db, "model", "score", "forecast", "--as-of", "2023-12-31"));
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_result_free(&r);
+    json_decref(expected);
+}
+
+/* A team T5 joins whose sales fall in a straight line, 11,500.00 in
+ * January 2023 down to 500.00 in December. Damped Holt fits the line
+ * exactly (phi 1) and would forecast -500.00 for January 2024, but no
+ * month was below zero, so the forecast and both ends are 0 and only the
+ * trend, -1,000.00 a month, shows the fall. */
+static void forecast_never_below_zero(void **state)
+{
+    struct fixture *fx = *state;
+    char *data = path_join(fx->dir, "falling");
+    char orders[2048];
+    size_t len = 0;
+    json_t *list, *row;
+    size_t i;
+    struct run_result r;
+
+    free(write_file(data, "org_units.csv",
+                    "unit_id,name,parent_id,kind,manager_id\nT5,五组,HQ,team,\n"));
+    free(write_file(data, "employees.csv",
+                    "employee_id,name,unit_id,position,employment_type,hire_date\n"
+                    "S5,销售五,T5,sales,full_time,2022-01-01\n"));
+    len += (size_t)snprintf(orders, sizeof(orders),
+                            "order_id,order_date,customer_id,employee_id,amount,product,status\n");
+    for (int k = 0; k < 12; k++)
+        len += (size_t)snprintf(orders + len, sizeof(orders) - len,
+                                "E%02d,2023-%02d-10,,S5,%d.00,,completed\n", k + 1, k + 1,
+                                11500 - 1000 * k);
+    free(write_file(data, "orders.csv", orders));
+    r = run_cairn(fx->dir, NULL, ARGS("--db", fx->db, "import", data));
+    if (r.status != 0)
+        fail_msg("import failed: %s", r.err);
+    run_result_free(&r);
+    r = run_cairn(fx->dir, NULL,
+                  ARGS("--db", fx->db, "model", "train", "forecast", "--as-of", "2023-12-31"));
+    assert_int_equal(r.status, 0);
+    run_result_free(&r);
+
+    list = run_cairn_json(fx->dir,
+                          ARGS("--db", fx->db, "model", "score", "forecast", "--as-of",
+                               "2023-12-31", "--format", "json"),
+                          0);
+    row = find_subject(list, "T5");
+    assert_non_null(row);
+    assert_float_equal(number(row, "forecast"), 0, 1e-9);
+    assert_float_equal(number(row, "lower"), 0, 1e-9);
+    assert_float_equal(number(row, "upper"), 0, 1e-9);
+    assert_float_equal(number(row, "trend"), -1000, 1e-9);
+    json_array_foreach(list, i, row)
+    {
+        assert_true(number(row, "forecast") >= 0);
+        assert_true(number(row, "lower") >= 0);
+    }
+    json_decref(list);
+    free(data);
 }
 
 static void csv_and_table(void **state)
@@ -423,6 +533,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(train_and_score, setup, teardown),
         cmocka_unit_test_setup_teardown(stored_row, setup, teardown),
         cmocka_unit_test_setup_teardown(default_as_of_drops_partial_month, setup, teardown),
+        cmocka_unit_test_setup_teardown(months_after_last_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(forecast_never_below_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_and_table, setup, teardown),
         cmocka_unit_test_setup_teardown(empty_database, setup, teardown),
         cmocka_unit_test_setup_teardown(demo_company, setup, teardown),

@@ -231,6 +231,44 @@ static void interval_stops_at_zero(void **state)
     assert_float_equal(o.upper, 100, 1e-12); /* widened to the forecast */
 }
 
+static void falling_series_never_below_zero(void **state)
+{
+    /* Holt with alpha = beta = 1, phi = 1 on 300, 200, 50: level 50 and
+     * trend -150, so the model forecasts -100 and the interval -100 - 40
+     * to -100 + 30. No month was below zero, so all three are cut at 0,
+     * while the trend stays -150. */
+    const double y[] = {300, 200, 50};
+    struct fc_choice c = {.error_low = -40, .error_high = 30};
+    struct fc_outcome o;
+
+    (void)state;
+    c.model = (struct fc_params){.method = FC_HOLT_DAMPED, .alpha = 1, .beta = 1, .phi = 1};
+    c.trend_model = c.model;
+    assert_int_equal(fc_apply(&c, y, 3, &o), 0);
+    assert_float_equal(o.forecast, 0, 1e-12);
+    assert_float_equal(o.lower, 0, 1e-12);
+    assert_float_equal(o.upper, 0, 1e-12);
+    assert_float_equal(o.trend, -150, 1e-12);
+}
+
+static void negative_series_keeps_negative_forecast(void **state)
+{
+    /* A series with a month below zero (refunds above sales) may be
+     * forecast below zero: 100, -50, -200 goes on to -350, with the
+     * interval -390 to -320. */
+    const double y[] = {100, -50, -200};
+    struct fc_choice c = {.error_low = -40, .error_high = 30};
+    struct fc_outcome o;
+
+    (void)state;
+    c.model = (struct fc_params){.method = FC_HOLT_DAMPED, .alpha = 1, .beta = 1, .phi = 1};
+    c.trend_model = c.model;
+    assert_int_equal(fc_apply(&c, y, 3, &o), 0);
+    assert_float_equal(o.forecast, -350, 1e-12);
+    assert_float_equal(o.lower, -390, 1e-12);
+    assert_float_equal(o.upper, -320, 1e-12);
+}
+
 static void rise_then_fall_turns(void **state)
 {
     /* 20000 - 100 (t - 10)^2: up to month 10, down in month 11. The
@@ -333,6 +371,8 @@ int main(void)
         cmocka_unit_test(multiplicative_needs_positive_sales),
         cmocka_unit_test(turning_by_hand),
         cmocka_unit_test(interval_stops_at_zero),
+        cmocka_unit_test(falling_series_never_below_zero),
+        cmocka_unit_test(negative_series_keeps_negative_forecast),
         cmocka_unit_test(rise_then_fall_turns),
         cmocka_unit_test(short_series),
         cmocka_unit_test(selection_measured_out_of_sample),
