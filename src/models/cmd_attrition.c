@@ -44,8 +44,7 @@ static int open_data(struct cli *cli, struct model_request *req, struct db **db,
         db_close(*db);
         return -1;
     }
-    if (req->as_of == DATE_NONE)
-        req->as_of = hr->last_day;
+    req->as_of = model_data_day(req->as_of, hr->last_day);
     if (hr->n == 0 || req->as_of == DATE_NONE) {
         cli_error(_("the database has no employees to model"));
         hr_data_free(hr);

@@ -178,6 +178,20 @@ static void print_scores(const char *format, const struct risk_list *list,
         json_decref(arr);
 }
 
+cdate model_data_day(cdate as_of, cdate last_day)
+{
+    cdate day = risk_data_day(as_of, last_day);
+    char given[DATE_BUFSIZE], used[DATE_BUFSIZE];
+
+    if (as_of != DATE_NONE && day != as_of) {
+        date_format(as_of, given);
+        date_format(day, used);
+        fprintf(stderr, _("note: the data ends on %s, so the model reads it as of %s, not %s\n"),
+                used, used, given);
+    }
+    return day;
+}
+
 int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, risk_fn score,
                      const char *subject_heading)
 {
@@ -194,6 +208,8 @@ int model_score_risk(struct cli *cli, int argc, char **argv, const char *model, 
     if (!db)
         return EXIT_FAILED;
     found = score(db, req.as_of, &list, &err);
+    if (found == 0)
+        model_data_day(req.as_of, list.as_of);
     if (found != 0) {
         if (found > 0)
             sb_addf(&err, _("no %s model is stored; run 'cairn model train %s' first"), model,

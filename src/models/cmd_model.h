@@ -33,6 +33,10 @@ int model_parse_request(struct cli *cli, int argc, char **argv, const char *mode
 int model_parse_score_request(struct cli *cli, int argc, char **argv, const char *model,
                               struct model_request *req);
 
+/* Returns risk_data_day(as_of, last_day), with a note on stderr when
+ * that moves an as-of day given after the data's last day. */
+cdate model_data_day(cdate as_of, cdate last_day);
+
 /* Prints an evaluation of split_evaluate (models/stored.h) as "model
  * eval MODEL" does: the JSON of split_evaluation_json, or in text the
  * measures of the test rows below the caller's heading. */

@@ -3,6 +3,7 @@
  * themselves are computed next to each model: score_attrition.c for
  * attrition, score_churn.c for churn.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,18 @@ static int compare_risks(const void *a, const void *b)
     if (x->probability != y->probability)
         return x->probability > y->probability ? -1 : 1;
     return strcmp(x->subject, y->subject);
+}
+
+bool risk_shown_below(double score, double limit)
+{
+    return !isnan(score) && round(score * 10.0) < round(limit * 10.0);
+}
+
+cdate risk_data_day(cdate as_of, cdate last_day)
+{
+    if (as_of == DATE_NONE || (last_day != DATE_NONE && as_of > last_day))
+        return last_day;
+    return as_of;
 }
 
 void risk_list_sort(struct risk_list *l)

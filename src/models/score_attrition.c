@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "models/attrition.h"
 #include "models/cmd_model.h"
+#include "models/forecast.h"
 #include "models/risk.h"
 #include "models/stored.h"
 #include "util/i18n.h"
@@ -26,21 +27,27 @@
 
 #define FACTOR_MIN_TERM 0.05
 
-/* Appends "satisfaction fell from a to b", unless the fall is too small
- * to show with one decimal (it would read "from 8.4 to 8.4"). */
+/* A feature is named as a factor only when its value reads as a reason to
+ * leave. These are the limits (docs/models.md, "Factors"). */
+#define LOW_SATISFACTION   7.0   /* below it, as top_performer_at_risk */
+#define SATISFACTION_FALL  0.5   /* points, at the latest survey */
+#define SALARY_GAP_MIN     0.05  /* at least 5 % below the position's median */
+#define SALES_FALL_MIN     0.10  /* sales_90 at least 10 % down */
+#define SHORT_TENURE_YEARS 1.0
+
+/* Appends "satisfaction fell from a to b" when the fall is at least
+ * SATISFACTION_FALL points. */
 static void add_satisfaction_fall(struct strbuf *sb, double from, double to)
 {
-    char a[32], b[32];
-
-    snprintf(a, sizeof(a), "%.1f", from);
-    snprintf(b, sizeof(b), "%.1f", to);
-    if (strcmp(a, b) != 0)
-        sb_addf(sb, _("satisfaction fell from %s to %s"), a, b);
+    if (from - to >= SATISFACTION_FALL - 1e-9)
+        sb_addf(sb, _("satisfaction fell from %.1f to %.1f"), from, to);
 }
 
 /* The plain words for feature f of row x, or NULL when its value does not
- * read as a reason (such as a rise in sales). */
-static char *factor_text(enum attrition_feature f, const double *x)
+ * read as a reason (such as a rise in sales or a satisfaction of 8).
+ * sales_median is the median sales_90 of the sales staff scored on the
+ * same day. */
+static char *factor_text(enum attrition_feature f, const double *x, double sales_median)
 {
     struct strbuf sb = STRBUF_INIT;
 
@@ -57,22 +64,24 @@ static char *factor_text(enum attrition_feature f, const double *x)
             add_satisfaction_fall(&sb, x[ATTR_SATISFACTION] - x[f], x[ATTR_SATISFACTION]);
         break;
     case ATTR_SATISFACTION:
-        if (!isnan(x[f]))
+        if (risk_shown_below(x[f], LOW_SATISFACTION))
             sb_addf(&sb, _("satisfaction is %.1f"), x[f]);
         break;
     case ATTR_SALARY_GAP:
-        if (x[f] < -0.005)
+        if (x[f] <= -SALARY_GAP_MIN)
             sb_addf(&sb, _("base salary %d%% below the median of the same position"),
                     (int)lround(-x[f] * 100));
         break;
     case ATTR_SALES_CHANGE:
-        if (x[f] < -0.005)
+        if (x[f] <= -SALES_FALL_MIN)
             sb_addf(&sb, _("sales of the last 90 days down %d%% on the 90 days before"),
                     (int)lround(-x[f] * 100));
         break;
     case ATTR_SALES_90:
-        if (x[ATTR_SALES_ROLE] > 0)
-            sb_addf(&sb, _("sales of the last 90 days: %.0f yuan"), x[f]);
+        if (x[ATTR_SALES_ROLE] > 0 && !isnan(x[f]) && x[f] < sales_median)
+            sb_addf(&sb, _("sales of the last 90 days: %.0f yuan, below the median of %.0f yuan "
+                           "of the sales staff"),
+                    x[f], sales_median);
         break;
     case ATTR_MANAGER_LEFT:
         if (x[f] > 0)
@@ -83,7 +92,8 @@ static char *factor_text(enum attrition_feature f, const double *x)
             sb_addf(&sb, _("%d others of the same unit left in the last 90 days"), (int)x[f]);
         break;
     case ATTR_TENURE_YEARS:
-        sb_addf(&sb, _("tenure of %.1f years"), x[f]);
+        if (risk_shown_below(x[f], SHORT_TENURE_YEARS))
+            sb_addf(&sb, _("tenure of %.1f years"), x[f]);
         break;
     case ATTR_SALES_ROLE:
     case ATTR_COUNT:
@@ -94,12 +104,31 @@ static char *factor_text(enum attrition_feature f, const double *x)
 
 /* Fills r's factors: the features whose terms raise the log-odds most,
  * skipping those that do not read as a reason. */
-static void add_factors(const struct logistic_model *m, const double *x, struct risk *r)
+static void add_factors(const struct logistic_model *m, const double *x, double sales_median,
+                        struct risk *r)
 {
     size_t order[ATTR_COUNT], n = logistic_rising_terms(m, x, FACTOR_MIN_TERM, order);
 
     for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++)
-        risk_add_factor(r, factor_text((enum attrition_feature)order[k], x));
+        risk_add_factor(r, factor_text((enum attrition_feature)order[k], x, sales_median));
+}
+
+/* The median sales_90 of the rows of the sales staff, NAN without any. */
+static double sales_staff_median(const struct attrition_rows *rows)
+{
+    double *v = xcalloc(rows->d.n + 1, sizeof(double)), median = NAN;
+    size_t n = 0;
+
+    for (size_t i = 0; i < rows->d.n; i++) {
+        const double *x = &rows->d.x[i * ATTR_COUNT];
+
+        if (x[ATTR_SALES_ROLE] > 0 && !isnan(x[ATTR_SALES_90]))
+            v[n++] = x[ATTR_SALES_90];
+    }
+    if (n)
+        median = fc_quantile(v, n, 0.5);
+    free(v);
+    return median;
 }
 
 int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct strbuf *err)
@@ -107,6 +136,7 @@ int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct str
     struct logistic_model model;
     struct attrition_rows rows;
     struct hr_data hr;
+    double sales_median;
     int found, rc = -1;
 
     memset(out, 0, sizeof(*out));
@@ -120,8 +150,7 @@ int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct str
     memset(&hr, 0, sizeof(hr));
     if (hr_data_load(db, &hr, err) < 0)
         goto out;
-    if (as_of == DATE_NONE)
-        as_of = hr.last_day;
+    as_of = risk_data_day(as_of, hr.last_day);
     if (as_of == DATE_NONE || attrition_add_cutoff(db, &hr, as_of, &rows, err) < 0) {
         if (!err->len)
             sb_add(err, _("the database has no employees to model"));
@@ -129,6 +158,7 @@ int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct str
     }
 
     out->as_of = as_of;
+    sales_median = sales_staff_median(&rows);
     out->v = xcalloc(rows.d.n + 1, sizeof(*out->v));
     for (size_t i = 0; i < rows.d.n; i++) {
         const struct hr_employee *e = &hr.e[rows.employee[i]];
@@ -138,7 +168,7 @@ int risk_attrition(struct db *db, cdate as_of, struct risk_list *out, struct str
         r->subject = xstrdup(e->id);
         r->unit = e->unit ? xstrdup(e->unit) : NULL;
         r->probability = platt_apply(1.0, 0.0, logistic_score(&model, x, NULL));
-        add_factors(&model, x, r);
+        add_factors(&model, x, sales_median, r);
     }
     risk_list_sort(out);
     rc = 0;

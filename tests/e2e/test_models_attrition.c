@@ -158,6 +158,80 @@ static void train_then_score(void **state)
     run_result_free(&r);
 }
 
+/* Fails unless factor reads as a reason to leave by the limits of
+ * docs/models.md: satisfaction below 7, a fall of at least 0.5 points
+ * (0.4 after rounding to one decimal), pay at least 5 % below the
+ * median, sales at least 10 % down or below the sales staff's median,
+ * tenure under a year. */
+static void assert_reason(const char *factor)
+{
+    double a, b;
+    int n;
+    bool ok = true;
+
+    if (sscanf(factor, "satisfaction is %lf", &a) == 1)
+        ok = a < 7.0;
+    else if (sscanf(factor, "satisfaction fell from %lf to %lf", &a, &b) == 2)
+        ok = a - b >= 0.4 - 1e-9;
+    else if (sscanf(factor, "base salary %d%% below", &n) == 1)
+        ok = n >= 5;
+    else if (sscanf(factor, "sales of the last 90 days down %d%%", &n) == 1)
+        ok = n >= 10;
+    else if (sscanf(factor, "sales of the last 90 days: %lf yuan, below the median of %lf", &a,
+                    &b) == 2)
+        ok = a < b;
+    else if (sscanf(factor, "tenure of %lf years", &a) == 1)
+        ok = a < 1.0;
+    else if (!strstr(factor, "times in a row") && !strstr(factor, "manager left") &&
+             !strstr(factor, "same unit left"))
+        ok = false;
+    if (!ok)
+        fail_msg("factor \"%s\" does not read as a reason", factor);
+}
+
+/* Every factor of every employee reads as a reason, on the last day of
+ * the data and on the day the planted leavers are checked. */
+static void factors_read_as_reasons(void **state)
+{
+    static const char *const days[] = {"2026-11-30", "2026-09-01"};
+    json_t *out, *row, *factor;
+    size_t i, k;
+
+    (void)state;
+    for (size_t d = 0; d < sizeof(days) / sizeof(days[0]); d++) {
+        out = run_cairn_json(demo.dir, ARGS("--db", demo.db, "--lang", "en", "model", "score",
+                                            "attrition", "--as-of", days[d], "--format", "json"),
+                             0);
+        json_array_foreach(out, i, row) {
+            json_array_foreach(json_object_get(row, "factors"), k, factor)
+                assert_reason(json_string_value(factor));
+        }
+        json_decref(out);
+    }
+}
+
+/* An as-of day after the data's last day (2026-11-30) scores as of that
+ * last day, with a note on stderr. */
+static void as_of_after_data(void **state)
+{
+    json_t *expected, *out;
+    struct run_result r;
+
+    (void)state;
+    expected = run_cairn_json(demo.dir, ARGS("--db", demo.db, "model", "score", "attrition",
+                                             "--format", "json"), 0);
+    out = run_cairn_json(demo.dir, ARGS("--db", demo.db, "model", "score", "attrition",
+                                        "--as-of", "2030-01-01", "--format", "json"), 0);
+    assert_true(json_equal(out, expected));
+    json_decref(out);
+    json_decref(expected);
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "--lang", "en", "model", "score",
+                                       "attrition", "--as-of", "2030-01-01"));
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "the data ends on 2026-11-30"));
+    run_result_free(&r);
+}
+
 static void attrition_usage_errors(void **state)
 {
     struct run_result r;
@@ -182,6 +256,8 @@ int main(void)
         cmocka_unit_test(score_before_training_fails),
         cmocka_unit_test(eval_ranks_planted_leavers),
         cmocka_unit_test(train_then_score),
+        cmocka_unit_test(factors_read_as_reasons),
+        cmocka_unit_test(as_of_after_data),
         cmocka_unit_test(attrition_usage_errors),
     };
 

@@ -256,6 +256,70 @@ static void train_then_score(void **state)
     run_result_free(&r);
 }
 
+/* Fails unless factor reads as a reason to stop buying by the limits of
+ * docs/models.md. */
+static void assert_churn_reason(const char *factor)
+{
+    double a, b;
+    int n, m;
+    bool ok = true;
+
+    if (sscanf(factor, "no purchase in %d days, before that one every %d days", &n, &m) == 2)
+        ok = n > m;
+    else if (sscanf(factor, "no purchase in %d days", &n) == 1)
+        ok = n >= 90;
+    else if (sscanf(factor, "purchases on %d days of the last 365, below the median of %lf", &n,
+                    &a) == 2)
+        ok = n < a;
+    else if (sscanf(factor, "sales of the last 365 days: %lf yuan, below the median of %lf", &a,
+                    &b) == 2)
+        ok = a < b;
+    else if (sscanf(factor, "sales of the last 365 days down %d%%", &n) == 1)
+        ok = n >= 10;
+    else if (strstr(factor, "purchases refunded") && sscanf(factor, "%d%%", &n) == 1)
+        ok = n >= 10;
+    else if (sscanf(factor, "satisfaction fell from %lf to %lf", &a, &b) == 2)
+        ok = a - b >= 0.4 - 1e-9;
+    else if (sscanf(factor, "satisfaction is %lf", &a) == 1)
+        ok = a < 7.0;
+    else if (strstr(factor, "likely to buy again") && sscanf(factor, "%d%%", &n) == 1)
+        ok = n <= 50;
+    else if (strstr(factor, "purchases expected") && sscanf(factor, "%lf", &a) == 1)
+        ok = a <= 0.5;
+    else if (!strstr(factor, "owner changed"))
+        ok = false;
+    if (!ok)
+        fail_msg("factor \"%s\" does not read as a reason", factor);
+}
+
+/* Every factor of every scored customer reads as a reason. A day after
+ * the data's last day (2026-11-30) scores as of that day. */
+static void factors_read_as_reasons(void **state)
+{
+    json_t *out, *later, *row, *factor;
+    struct run_result r;
+    size_t i, k;
+
+    (void)state;
+    out = run_cairn_json(demo.dir, ARGS("--db", demo.db, "--lang", "en", "model", "score",
+                                        "churn", "--format", "json"), 0);
+    json_array_foreach(out, i, row) {
+        json_array_foreach(json_object_get(row, "factors"), k, factor)
+            assert_churn_reason(json_string_value(factor));
+    }
+    later = run_cairn_json(demo.dir, ARGS("--db", demo.db, "--lang", "en", "model", "score",
+                                          "churn", "--as-of", "2027-03-01", "--format", "json"),
+                           0);
+    assert_true(json_equal(later, out));
+    json_decref(later);
+    json_decref(out);
+    r = run_cairn(demo.dir, NULL, ARGS("--db", demo.db, "--lang", "en", "model", "score", "churn",
+                                       "--as-of", "2027-03-01"));
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "the data ends on 2026-11-30"));
+    run_result_free(&r);
+}
+
 static void churn_usage_errors(void **state)
 {
     struct run_result r;
@@ -280,6 +344,7 @@ int main(void)
         cmocka_unit_test(empty_database_and_no_model),
         cmocka_unit_test(eval_json),
         cmocka_unit_test(train_then_score),
+        cmocka_unit_test(factors_read_as_reasons),
         cmocka_unit_test(churn_usage_errors),
     };
 
