@@ -7,6 +7,7 @@
  * log scale (so they stay positive) with GSL's Nelder-Mead simplex.
  */
 #include <math.h>
+#include <stdbool.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
@@ -14,6 +15,10 @@
 
 #include "models/models.h"
 #include "util/i18n.h"
+
+/* Simplex runs, each started at the last one's minimum, before the fit
+ * counts as not converged. */
+#define BGNBD_RESTARTS 10
 
 struct bgnbd_data {
     const struct bgnbd_customer *c;
@@ -84,28 +89,63 @@ static int simplex_run(struct bgnbd_data *data, gsl_vector *start, double *value
     return status == GSL_SUCCESS ? 0 : -1;
 }
 
+/* Says in err why c[0..n) has nothing to fit, or returns 0. A customer
+ * with T = 0 adds nothing to the likelihood, and without a repeat
+ * purchase the drop-out rate has no data, so the likelihood is flat. */
+static int check_fit_data(const struct bgnbd_customer *c, size_t n, struct strbuf *err)
+{
+    size_t aged = 0, repeaters = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        aged += c[i].T > 0;
+        repeaters += c[i].x > 0;
+    }
+    if (n < BGNBD_MIN_CUSTOMERS)
+        sb_addf(err, _("only %zu customers to fit BG/NBD to; it needs at least %d"), n,
+                BGNBD_MIN_CUSTOMERS);
+    else if (aged == 0)
+        sb_addf(err,
+                _("all %zu customers made their first purchase on the calibration end, so "
+                  "none had time to buy again (T = 0); choose a later calibration end"),
+                n);
+    else if (repeaters == 0)
+        sb_addf(err,
+                _("none of the %zu customers bought again up to the calibration end, so "
+                  "BG/NBD has no repeat purchases to fit; choose a later calibration end"),
+                n);
+    return err->len ? -1 : 0;
+}
+
 int bgnbd_fit(const struct bgnbd_customer *c, size_t n, struct bgnbd_fit *m, struct strbuf *err)
 {
     struct bgnbd_data data = {c, n};
-    gsl_vector *x = gsl_vector_alloc(4);
+    gsl_vector *x;
     double value = 0.0, previous = GSL_POSINF;
+    bool converged = false;
     int rc = -1;
 
+    if (check_fit_data(c, n, err) < 0)
+        return -1;
+    x = gsl_vector_alloc(4);
     gsl_set_error_handler_off();
     gsl_vector_set_all(x, 0.0);   /* r = alpha = a = b = 1 */
 
     /* Restarting the simplex at its own minimum until the value stops
      * improving guards against a simplex that collapsed early. */
-    for (int restart = 0; restart < 10; restart++) {
-        int converged = simplex_run(&data, x, &value);
+    for (int restart = 0; restart < BGNBD_RESTARTS && !converged; restart++) {
+        int status = simplex_run(&data, x, &value);
 
         if (!isfinite(value)) {
             sb_add(err, _("the BG/NBD fit failed: the likelihood is not finite"));
             goto out;
         }
-        if (converged == 0 && previous - value < 1e-9)
-            break;
+        converged = status == 0 && previous - value < 1e-9;
         previous = value;
+    }
+    if (!converged) {
+        sb_addf(err, _("the BG/NBD fit did not converge after %d restarts of the simplex"),
+                BGNBD_RESTARTS);
+        goto out;
     }
     m->r = exp(gsl_vector_get(x, 0));
     m->alpha = exp(gsl_vector_get(x, 1));
@@ -117,6 +157,23 @@ int bgnbd_fit(const struct bgnbd_customer *c, size_t n, struct bgnbd_fit *m, str
 out:
     gsl_vector_free(x);
     return rc;
+}
+
+int bgnbd_check_interior(const struct bgnbd_fit *m, struct strbuf *err)
+{
+    const double values[] = {m->r, m->alpha, m->a, m->b};
+    static const char *const names[] = {"r", "alpha", "a", "b"};
+
+    for (size_t k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
+        if (values[k] > BGNBD_PARAM_EDGE || values[k] < 1.0 / BGNBD_PARAM_EDGE) {
+            sb_addf(err,
+                    _("the BG/NBD fit did not converge to a maximum: %s ran to %g, so the data "
+                      "cannot pin the parameters down; choose a later calibration end"),
+                    names[k], values[k]);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 by its

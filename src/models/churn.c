@@ -301,7 +301,7 @@ static int fit_bgnbd(const struct churn_data *cd, cdate cutoff, struct bgnbd_fit
 {
     struct bgnbd_customer *b = xcalloc(cd->n + 1, sizeof(*b));
     struct strbuf err = STRBUF_INIT;
-    size_t n = 0, repeaters = 0;
+    size_t n = 0;
     int rc = 1;
 
     for (size_t i = 0; i < cd->n; i++) {
@@ -310,13 +310,13 @@ static int fit_bgnbd(const struct churn_data *cd, cdate cutoff, struct bgnbd_fit
         history_of(cd, &cd->c[i], cutoff, &h);
         if (h.days == 0)
             continue;
-        b[n] = bgnbd_summary(&h, cutoff);
-        repeaters += b[n].x > 0;
-        n++;
+        b[n++] = bgnbd_summary(&h, cutoff);
     }
-    /* Too few customers or none who bought twice: the fit has nothing to
-     * estimate the purchase and drop-out rates from. */
-    if (n >= 10 && repeaters > 0 && bgnbd_fit(b, n, fit, &err) == 0)
+    /* bgnbd_fit fails when there are too few customers or none who bought
+     * twice, so the fit has nothing to estimate the rates from. A fit at
+     * the edge of the parameter space is kept, because its predictions
+     * are those of the limiting model. */
+    if (bgnbd_fit(b, n, fit, &err) == 0)
         rc = 0;
     sb_release(&err);
     free(b);

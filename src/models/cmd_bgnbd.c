@@ -31,6 +31,7 @@ struct bgnbd_history {
     struct bgnbd_customer *customers;
     size_t n, alloc;
     long holdout_repeat;   /* transaction days in the holdout, all customers */
+    cdate last_day;        /* the latest transaction day read, DATE_NONE without any */
 };
 
 /* Adds the customer whose transaction days are days[0..ndays), sorted
@@ -64,6 +65,7 @@ static int load_history(struct db *db, cdate cal_end, cdate last_day, struct bgn
     size_t ndays = 0, days_alloc = 0;
     int step, rc = -1;
 
+    h->last_day = DATE_NONE;
     st = db_prepare(db,
                     "SELECT customer_id, order_date FROM orders"
                     " WHERE status = 'completed' AND amount >= 0 AND customer_id IS NOT NULL"
@@ -89,6 +91,8 @@ static int load_history(struct db *db, cdate cal_end, cdate last_day, struct bgn
             current = xstrdup(customer);
             ndays = 0;
         }
+        if (h->last_day == DATE_NONE || day > h->last_day)
+            h->last_day = day;
         if (ndays == 0 || days[ndays - 1] != day) {
             XGROW(days, days_alloc, ndays + 1);
             days[ndays++] = day;
@@ -124,6 +128,24 @@ static void print_text(const struct bgnbd_fit *m, size_t customers, bool holdout
         printf(_("Holdout of %.2f weeks: %.1f repeat purchases predicted, %ld actual\n"), weeks,
                predicted, actual);
     }
+}
+
+/* Warns on stderr when the calibration or holdout end is after the latest
+ * transaction, because the weeks after it count as weeks without
+ * purchases. */
+static void warn_after_data(cdate cal_end, cdate holdout_end, cdate last_day)
+{
+    char last[DATE_BUFSIZE], end[DATE_BUFSIZE];
+    cdate latest_end = holdout_end != DATE_NONE ? holdout_end : cal_end;
+
+    if (latest_end <= last_day)
+        return;
+    date_format(last_day, last);
+    date_format(latest_end, end);
+    fprintf(stderr,
+            _("warning: %s %s is after the latest transaction (%s); the weeks after it count as "
+              "weeks without purchases\n"),
+            holdout_end != DATE_NONE ? "--holdout-end" : "--calibration-end", end, last);
 }
 
 int model_bgnbd(struct cli *cli, int argc, char **argv)
@@ -178,7 +200,8 @@ int model_bgnbd(struct cli *cli, int argc, char **argv)
         sb_add(&err, _("no customer has a completed order on or before the calibration end"));
         goto out;
     }
-    if (bgnbd_fit(h.customers, h.n, &m, &err) < 0)
+    warn_after_data(cal_end, holdout_end, h.last_day);
+    if (bgnbd_fit(h.customers, h.n, &m, &err) < 0 || bgnbd_check_interior(&m, &err) < 0)
         goto out;
     for (size_t i = 0; i < h.n; i++)
         repeat += h.customers[i].x;

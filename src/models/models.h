@@ -37,6 +37,7 @@ struct dropped_column {
 
 /* What the caller asks of the encoding. */
 struct dataset_options {
+    const char *source;        /* the file the table came from, for messages */
     const char *label;
     const char *positive;      /* NULL: the label must be 0/1 */
     const char *fold_column;   /* NULL: no given folds */
@@ -66,9 +67,10 @@ enum dataset_status { DATASET_OK = 0, DATASET_FAILED = -1, DATASET_USAGE = -2 };
  * Encodes the table: numeric columns (every non-empty cell a number) as
  * they are, other columns one-hot; constant columns and non-numeric
  * columns whose values are all distinct are dropped. Returns DATASET_OK,
- * DATASET_USAGE for a wrong label, fold or drop column name or a label
- * that is not 0/1 without a positive value, DATASET_FAILED otherwise;
- * both with a message in err.
+ * DATASET_USAGE for a label that is not 0/1 without a positive value,
+ * DATASET_FAILED otherwise (a label, fold or drop column missing from
+ * the table is an input error, named with the table's columns); both
+ * with a message in err.
  */
 int dataset_encode(const struct flat_table *t, const struct dataset_options *opts,
                    struct dataset *d, struct strbuf *err);
@@ -173,8 +175,21 @@ struct bgnbd_fit {
 };
 
 double bgnbd_loglik(const struct bgnbd_fit *m, const struct bgnbd_customer *c, size_t n);
-/* Fits by maximum likelihood; returns 0, or -1 with a message in err. */
+/* Fewer customers leave the four parameters unidentified. */
+#define BGNBD_MIN_CUSTOMERS 10
+/* Fits by maximum likelihood. Returns 0, or -1 with a message in err when
+ * there is nothing to fit (fewer than BGNBD_MIN_CUSTOMERS customers, none
+ * with T > 0, none with a repeat purchase), the likelihood is not finite,
+ * or the optimiser did not converge. */
 int bgnbd_fit(const struct bgnbd_customer *c, size_t n, struct bgnbd_fit *m, struct strbuf *err);
+/* A fitted parameter outside [1 / BGNBD_PARAM_EDGE, BGNBD_PARAM_EDGE] has
+ * run off towards 0 or infinity, because the likelihood rises towards the
+ * edge of the parameter space. The estimates then mean nothing, but the
+ * limiting model's predictions (the churn features) may still serve. */
+#define BGNBD_PARAM_EDGE 1e4
+/* Returns 0 when every parameter of m is inside those bounds, else -1
+ * with a message in err. */
+int bgnbd_check_interior(const struct bgnbd_fit *m, struct strbuf *err);
 /* Expected repeat purchases in the next t weeks of a customer with
  * history c. */
 double bgnbd_conditional_expectation(const struct bgnbd_fit *m, const struct bgnbd_customer *c,

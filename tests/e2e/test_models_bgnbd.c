@@ -173,12 +173,58 @@ static void bgnbd_rejects_bad_options(void **state)
                        "1996-12-31"), 1, "no customer");
 }
 
+/* Calibration ends with nothing to fit fail (1) with the reason: the 18
+ * customers of 1997-01-01 all have T = 0, the 40 up to 1997-01-02 have no
+ * repeat purchase yet, and up to 1997-01-10 the 7 repeat purchases of
+ * 217 customers drive a towards infinity. */
+static void bgnbd_nothing_to_fit(void **state)
+{
+    (void)state;
+    expect_status(ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd", "--calibration-end",
+                       "1997-01-01", "--format", "json"), 1, "all 18 customers");
+    expect_status(ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd", "--calibration-end",
+                       "1997-01-01", "--format", "json"), 1, "T = 0");
+    expect_status(ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd", "--calibration-end",
+                       "1997-01-02"), 1, "none of the 40 customers bought again");
+    expect_status(ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd", "--calibration-end",
+                       "1997-01-10"), 1, "did not converge");
+}
+
+/* A calibration or holdout end after the last transaction (1998-06-30)
+ * fits, with a warning on stderr. */
+static void bgnbd_warns_after_data(void **state)
+{
+    struct run_result r;
+
+    (void)state;
+    r = run_cairn(cd.dir, NULL, ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd",
+                                     "--calibration-end", "2030-01-01", "--format", "json"));
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "warning: --calibration-end 2030-01-01 is after the latest "
+                                  "transaction (1998-06-30)"));
+    run_result_free(&r);
+    r = run_cairn(cd.dir, NULL, ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd",
+                                     "--calibration-end", "1997-09-30", "--holdout-end",
+                                     "1998-12-31"));
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "--holdout-end 1998-12-31 is after the latest transaction"));
+    run_result_free(&r);
+    r = run_cairn(cd.dir, NULL, ARGS("--db", cd.db, "--lang", "en", "model", "bgnbd",
+                                     "--calibration-end", "1997-09-30", "--holdout-end",
+                                     "1998-06-30"));
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cdnow_published_fit),
         cmocka_unit_test(cdnow_without_holdout),
         cmocka_unit_test(bgnbd_rejects_bad_options),
+        cmocka_unit_test(bgnbd_nothing_to_fit),
+        cmocka_unit_test(bgnbd_warns_after_data),
     };
 
     return cmocka_run_group_tests(tests, setup_cdnow, teardown_cdnow);

@@ -3,6 +3,7 @@
  * both can be worked out by hand (the reckoning is beside each case).
  */
 #include <math.h>
+#include <string.h>
 
 #include "support.h"
 #include "models/models.h"
@@ -61,12 +62,60 @@ static void fit_recovers_its_optimum(void **state)
     sb_release(&err);
 }
 
+/* Fails to fit with a reason: fewer than 10 customers, every T = 0, or
+ * no repeat purchase (the likelihood is then flat in a and b). */
+static void fit_needs_data(void **state)
+{
+    struct bgnbd_customer c[12];
+    struct bgnbd_fit m;
+    struct strbuf err = STRBUF_INIT;
+
+    (void)state;
+    for (int i = 0; i < 12; i++)
+        c[i] = (struct bgnbd_customer){.x = 1, .t_x = 1, .T = 4};
+    assert_int_equal(bgnbd_fit(c, 9, &m, &err), -1);
+    assert_non_null(strstr(err.buf, "at least 10"));
+
+    sb_reset(&err);
+    for (int i = 0; i < 12; i++)
+        c[i] = (struct bgnbd_customer){.x = 0, .t_x = 0, .T = 0};
+    assert_int_equal(bgnbd_fit(c, 12, &m, &err), -1);
+    assert_non_null(strstr(err.buf, "T = 0"));
+
+    sb_reset(&err);
+    for (int i = 0; i < 12; i++)
+        c[i].T = 3;
+    assert_int_equal(bgnbd_fit(c, 12, &m, &err), -1);
+    assert_non_null(strstr(err.buf, "repeat"));
+    sb_release(&err);
+}
+
+static void interior_check(void **state)
+{
+    struct bgnbd_fit m = {.r = 0.24, .alpha = 4.4, .a = 0.79, .b = 2.4};
+    struct strbuf err = STRBUF_INIT;
+
+    (void)state;
+    assert_int_equal(bgnbd_check_interior(&m, &err), 0);
+    m.a = 3e5;
+    assert_int_equal(bgnbd_check_interior(&m, &err), -1);
+    assert_non_null(strstr(err.buf, "a ran to 300000"));
+    sb_reset(&err);
+    m.a = 0.79;
+    m.r = 1e-6;
+    assert_int_equal(bgnbd_check_interior(&m, &err), -1);
+    assert_non_null(strstr(err.buf, "r ran to"));
+    sb_release(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loglik_by_hand),
         cmocka_unit_test(expectation_by_hand),
         cmocka_unit_test(fit_recovers_its_optimum),
+        cmocka_unit_test(fit_needs_data),
+        cmocka_unit_test(interior_check),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
