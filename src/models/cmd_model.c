@@ -270,7 +270,7 @@ static int model_eval(struct cli *cli, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
-        case 'c': req.csv = optarg; break;
+        case 'c': req.csv = req.data.source = optarg; break;
         case 'l': req.data.label = optarg; break;
         case 'p': req.data.positive = optarg; break;
         case 'F': req.data.fold_column = optarg; break;
@@ -353,8 +353,12 @@ int cmd_model(struct cli *cli, int argc, char **argv)
         if (argc > 2 && !strcmp(argv[2], "forecast"))
             return train ? model_train_forecast(cli, argc - 1, argv + 1)
                          : model_score_forecast(cli, argc - 1, argv + 1);
-        cli_error(_("model %s is available for attrition, churn and forecast only"), sub);
-        return EXIT_FAILED;
+        if (argc <= 2)
+            return cli_usage_error(cli, _("model %s needs a model: attrition, churn or forecast"),
+                                   sub);
+        return cli_usage_error(cli, _("unknown model '%s' for model %s: use attrition, churn or "
+                                      "forecast"),
+                               argv[2], sub);
     }
     return cli_usage_error(cli, _("unknown subcommand '%s': use eval, bgnbd, train or score"), sub);
 }

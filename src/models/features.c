@@ -67,6 +67,16 @@ static long find_column(const struct flat_table *t, const char *name)
     return -1;
 }
 
+/* Writes to err that the column name given to option is not in the header
+ * of source, and lists the columns it has. */
+static void missing_column(const struct flat_table *t, const char *source, const char *option,
+                           const char *name, struct strbuf *err)
+{
+    sb_addf(err, _("%s has no column %s (given to %s); its columns are: "), source, name, option);
+    for (size_t i = 0; i < t->ncols; i++)
+        sb_addf(err, "%s%s", i ? ", " : "", t->names[i]);
+}
+
 static const char *cell(const struct flat_table *t, size_t row, size_t col)
 {
     return t->cells[row * t->ncols + col];
@@ -241,21 +251,22 @@ int dataset_encode(const struct flat_table *t, const struct dataset_options *opt
     size_t *rows = xcalloc(t->nrows ? t->nrows : 1, sizeof(size_t));
     double *cols = NULL;
     size_t names_alloc = 0;
-    int rc = DATASET_USAGE;
+    int rc = DATASET_FAILED;
 
     memset(d, 0, sizeof(*d));
 
-    /* Checks: every named column exists. */
+    /* Checks: every named column exists. A missing one is an input error
+     * of the file, like a missing field in an import. */
     label_col = find_column(t, opts->label);
     if (label_col < 0) {
-        sb_addf(err, _("the label column %s is not in the header"), opts->label);
+        missing_column(t, opts->source, "--label", opts->label, err);
         goto out;
     }
     skip[label_col] = true;
     if (opts->fold_column) {
         fold_col = find_column(t, opts->fold_column);
         if (fold_col < 0) {
-            sb_addf(err, _("the fold column %s is not in the header"), opts->fold_column);
+            missing_column(t, opts->source, "--fold-column", opts->fold_column, err);
             goto out;
         }
         skip[fold_col] = true;
@@ -264,7 +275,7 @@ int dataset_encode(const struct flat_table *t, const struct dataset_options *opt
         long c = find_column(t, *name);
 
         if (c < 0) {
-            sb_addf(err, _("the column %s given to --drop is not in the header"), *name);
+            missing_column(t, opts->source, "--drop", *name, err);
             goto out;
         }
         if (!skip[c])
