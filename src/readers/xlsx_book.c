@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "readers/xlsx.h"
+#include "util/hex.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -71,17 +72,6 @@ out:
     return ret;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Appends code point cp as UTF-8. */
 static void add_utf8(struct strbuf *sb, unsigned cp)
 {
@@ -109,7 +99,7 @@ void xlsx_unescape(struct strbuf *text)
         bool escape = s[i] == '_' && s[i + 1] == 'x' && i + 7 <= text->len && s[i + 6] == '_';
 
         for (int k = 2; escape && k < 6; k++) {
-            int h = hex_digit(s[i + k]);
+            int h = hex_digit_value(s[i + k]);
 
             if (h < 0)
                 escape = false;

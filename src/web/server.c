@@ -25,6 +25,7 @@
 
 #include "cli/commands.h"
 #include "settings/settings.h"
+#include "util/hex.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "web/jobs.h"
@@ -398,17 +399,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes the %XX escapes of a URL path or query argument in place, but
  * leaves those of control characters (%00 to %1F and %7F) encoded: a
  * decoded NUL would cut the value short ("example:x%00y" read as
@@ -421,7 +411,8 @@ static size_t unescape_visible(void *cls, struct MHD_Connection *conn, char *tex
     (void)cls;
     (void)conn;
     for (const char *p = text; *p;) {
-        int high = p[0] == '%' ? hex_value(p[1]) : -1, low = high >= 0 ? hex_value(p[2]) : -1;
+        int high = p[0] == '%' ? hex_digit_value(p[1]) : -1;
+        int low = high >= 0 ? hex_digit_value(p[2]) : -1;
         int byte = high * 16 + low;
 
         if (high >= 0 && low >= 0 && byte >= 0x20 && byte != 0x7f) {
