@@ -1,8 +1,9 @@
 #!/bin/sh
 # Brings the message catalogs up to date with the sources: for each folder
 # src/ROOM, extracts its translatable strings and merges them into
-# po/LANG/ROOM.po (new entries arrive untranslated, and the catalog test
-# fails until they are translated for zh_CN).
+# po/LANG/ROOM.po (new entries arrive untranslated, and the catalog tests
+# catalog/<lang>_complete fail until they are translated for zh_CN, ja
+# and es).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
