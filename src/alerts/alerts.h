@@ -91,11 +91,12 @@ void alert_list_drop_rule(struct alert_list *list, enum alert_rule rule);
  * out, after what it holds, sorted as alerts_evaluate sorts. A model
  * that is not stored is skipped and its bit set in *skipped. The list
  * of each model is its top 10 %: the ceil(n / 10) highest of n, ties by
- * subject id. Returns as alerts_evaluate; after a failure out keeps the
+ * subject id. Without with_pay the factors that state an employee's pay
+ * are left out. Returns as alerts_evaluate; after a failure out keeps the
  * warnings it held before the call.
  */
-int alerts_evaluate_models(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
-                           unsigned *skipped, struct strbuf *err);
+int alerts_evaluate_models(struct db *db, cdate as_of, const char *scope, bool with_pay,
+                           struct alert_list *out, unsigned *skipped, struct strbuf *err);
 
 /*
  * Looks up the open record of each warning by its identity and copies

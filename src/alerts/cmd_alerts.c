@@ -103,7 +103,7 @@ static int show(struct cli *cli, int argc, char **argv)
     as_of = as_of_date(db, &o);
     rc = as_of == DATE_NONE ? METRICS_FAILED : alerts_evaluate(db, as_of, o.scope, &list, &err);
     if (!rc && o.models)
-        rc = alerts_evaluate_models(db, as_of, o.scope, &list, &skipped, &err);
+        rc = alerts_evaluate_models(db, as_of, o.scope, true, &list, &skipped, &err);
     if (!rc && alerts_attach_records(db, &list, &err))
         rc = METRICS_FAILED;
     if (rc) {

@@ -180,7 +180,7 @@ static int compare_alerts(const void *pa, const void *pb)
 /* Evaluates the rules (skipped NULL) or the model warnings into out,
  * which it first empties. */
 static int evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
-                    unsigned *skipped, struct strbuf *err)
+                    unsigned *skipped, bool with_pay, struct strbuf *err)
 {
     struct alert_ctx ctx;
     int rc = METRICS_FAILED;
@@ -188,6 +188,7 @@ static int evaluate(struct db *db, cdate as_of, const char *scope, struct alert_
     memset(out, 0, sizeof(*out));
     memset(&ctx, 0, sizeof(ctx));
     ctx.db = db;
+    ctx.without_pay = !with_pay;
     ctx.as_of = as_of;
     ctx.m = alerts_month(as_of);
     ctx.out = out;
@@ -216,17 +217,17 @@ out:
 int alerts_evaluate(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
                     struct strbuf *err)
 {
-    return evaluate(db, as_of, scope, out, NULL, err);
+    return evaluate(db, as_of, scope, out, NULL, true, err);
 }
 
-int alerts_evaluate_models(struct db *db, cdate as_of, const char *scope, struct alert_list *out,
-                           unsigned *skipped, struct strbuf *err)
+int alerts_evaluate_models(struct db *db, cdate as_of, const char *scope, bool with_pay,
+                           struct alert_list *out, unsigned *skipped, struct strbuf *err)
 {
     struct alert_list models;
     int rc;
 
     *skipped = 0;
-    rc = evaluate(db, as_of, scope, &models, skipped, err);
+    rc = evaluate(db, as_of, scope, &models, skipped, with_pay, err);
     if (!rc && models.n) {
         /* The model rules sort after every rule, so appending keeps the order. */
         XGROW(out->items, out->alloc, out->n + models.n);

@@ -21,12 +21,13 @@ static size_t top_tenth(size_t n)
     return (n + 9) / 10;
 }
 
-static json_t *risk_figures(const struct risk *r)
+static json_t *risk_figures(const struct alert_ctx *ctx, const struct risk *r)
 {
     json_t *factors = json_array();
 
     for (size_t k = 0; k < r->nfactors; k++)
-        json_array_append_new(factors, json_string(r->factors[k]));
+        if (!ctx->without_pay || !(r->pay_factors & 1u << k))
+            json_array_append_new(factors, json_string(r->factors[k]));
     return json_pack("{s:f,s:o}", "probability", r->probability, "factors", factors);
 }
 
@@ -52,7 +53,7 @@ static int attrition_risk_high(struct alert_ctx *ctx, unsigned *skipped, struct 
 
         sb_setf(&scope, "employee:%s", r->subject);
         alert_push(ctx, AR_ATTRITION_RISK_HIGH, scope.buf, period, r->subject,
-                   e >= 0 ? ctx->emp_manager[e] : NULL, risk_figures(r));
+                   e >= 0 ? ctx->emp_manager[e] : NULL, risk_figures(ctx, r));
     }
     sb_release(&scope);
     risk_list_free(&list);
@@ -111,7 +112,7 @@ static int churn_risk_high(struct alert_ctx *ctx, unsigned *skipped, struct strb
             sb_setf(&scope, "company");
         alert_push(ctx, AR_CHURN_RISK_HIGH, scope.buf, day, r->subject,
                    e >= 0 && org_employed(&ctx->org, e, ctx->as_of) ? owner : NULL,
-                   risk_figures(r));
+                   risk_figures(ctx, r));
         free(owner);
     }
     db_finalize(st);

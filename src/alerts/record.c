@@ -215,7 +215,7 @@ int alerts_record(struct db *db, cdate as_of, struct alert_run_summary *sum, str
     if (rc)
         goto out;
     /* A model that fails never holds up the rules' warnings. */
-    models_failed = alerts_evaluate_models(db, as_of, NULL, &list, &skipped, &model_err) != 0;
+    models_failed = alerts_evaluate_models(db, as_of, NULL, true, &list, &skipped, &model_err) != 0;
     rc = -1;
     added = xcalloc(list.n + 1, sizeof(*added));
     ids = xcalloc(list.n + 1, sizeof(*ids));

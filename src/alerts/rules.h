@@ -15,6 +15,7 @@
 
 struct alert_ctx {
     struct db *db;
+    bool without_pay; /* model warnings leave out factors that state pay */
     cdate as_of;
     int m; /* month index of month m */
     struct org org;

@@ -23,16 +23,19 @@ void risk_list_free(struct risk_list *l)
     l->n = 0;
 }
 
-void risk_add_factor(struct risk *r, char *text)
+void risk_add_factor(struct risk *r, char *text, bool states_pay)
 {
     bool repeated = false;
 
     for (size_t k = 0; text && k < r->nfactors; k++)
         repeated = repeated || strcmp(r->factors[k], text) == 0;
-    if (text && !repeated && r->nfactors < RISK_MAX_FACTORS)
-        r->factors[r->nfactors++] = text;
-    else
+    if (!text || repeated || r->nfactors == RISK_MAX_FACTORS) {
         free(text);
+        return;
+    }
+    if (states_pay)
+        r->pay_factors |= 1u << r->nfactors;
+    r->factors[r->nfactors++] = text;
 }
 
 static int compare_risks(const void *a, const void *b)

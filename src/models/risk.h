@@ -32,6 +32,7 @@ struct risk {
     double probability;       /* calibrated, 0..1 */
     char *factors[RISK_MAX_FACTORS];   /* plain words, NULL-padded */
     size_t nfactors;
+    unsigned pay_factors;     /* bit k set: factors[k] states the subject's pay */
 };
 
 /* Highest probability first, ties by subject id ascending. */
@@ -44,8 +45,9 @@ struct risk_list {
 void risk_list_free(struct risk_list *l);
 
 /* For the functions below: adds text (allocated; NULL for none) to r's
- * factors, or frees it when r has RISK_MAX_FACTORS or the same text. */
-void risk_add_factor(struct risk *r, char *text);
+ * factors, or frees it when r has RISK_MAX_FACTORS or the same text.
+ * states_pay marks a factor that a role without pay may not see. */
+void risk_add_factor(struct risk *r, char *text, bool states_pay);
 /* Puts l in the order above. */
 void risk_list_sort(struct risk_list *l);
 /* Whether score, shown with one decimal as the factors show it, is below

@@ -110,7 +110,8 @@ static void add_factors(const struct logistic_model *m, const double *x, double 
     size_t order[ATTR_COUNT], n = logistic_rising_terms(m, x, FACTOR_MIN_TERM, order);
 
     for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++)
-        risk_add_factor(r, factor_text((enum attrition_feature)order[k], x, sales_median));
+        risk_add_factor(r, factor_text((enum attrition_feature)order[k], x, sales_median),
+                        order[k] == ATTR_SALARY_GAP);
 }
 
 /* The median sales_90 of the rows of the sales staff, NAN without any. */

@@ -109,7 +109,7 @@ static void add_factors(const struct logistic_model *m, const struct churn_rows 
 
     /* Recency and the mean gap share a text, given once. */
     for (size_t k = 0; k < n && r->nfactors < RISK_MAX_FACTORS; k++)
-        risk_add_factor(r, factor_text((enum churn_feature)order[k], rows, i, medians));
+        risk_add_factor(r, factor_text((enum churn_feature)order[k], rows, i, medians), false);
 }
 
 /* The median of feature f over the rows (NAN without rows). */

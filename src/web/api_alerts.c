@@ -28,24 +28,14 @@ static int add_model_warnings(struct request *req, cdate as_of, const char *scop
 {
     enum role role = req->session.who.role;
     struct web_gettext saved;
-    char *pay_factor;
     unsigned skipped;
     int rc;
 
     web_gettext_enter(req, &saved);
-    rc = alerts_evaluate_models(req->db, as_of, scope, list, &skipped, err);
-    pay_factor = web_pay_factor(req);
+    rc = alerts_evaluate_models(req->db, as_of, scope, role_sees_pay(role), list, &skipped, err);
     web_gettext_leave(&saved);
     if (!rc && (role == ROLE_FINANCE || role == ROLE_REP))
         alert_list_drop_rule(list, AR_ATTRITION_RISK_HIGH);
-    for (size_t i = 0; !rc && pay_factor && i < list->n; i++) {
-        json_t *factors = json_object_get(list->items[i].figures, "factors");
-
-        for (size_t k = json_array_size(factors); k-- > 0;)
-            if (web_factor_matches(json_string_value(json_array_get(factors, k)), pay_factor))
-                json_array_remove(factors, k);
-    }
-    free(pay_factor);
     return rc;
 }
 

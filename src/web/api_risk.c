@@ -83,37 +83,6 @@ static int unit_set_load(struct db *db, const struct scope *scope, struct unit_s
     return step == DB_ERROR ? -1 : 0;
 }
 
-/* The msgid of the attrition factor that states an employee's pay
- * against the position median (src/models/score_attrition.c). It is
- * matched against the translated factors, and left out for a caller whose
- * role may not see pay; the command line keeps it. */
-static const char pay_factor_msgid[] = "base salary %d%% below the median of the same position";
-
-char *web_pay_factor(const struct request *req)
-{
-    return role_sees_pay(req->session.who.role) ? NULL : xstrdup(gettext(pay_factor_msgid));
-}
-
-bool web_factor_matches(const char *text, const char *format)
-{
-    while (*format) {
-        if (format[0] == '%' && format[1] == 'd') {
-            text += *text == '-';
-            if (*text < '0' || *text > '9')
-                return false;
-            while (*text >= '0' && *text <= '9')
-                text++;
-            format += 2;
-            continue;
-        }
-        if (format[0] == '%' && format[1] == '%')
-            format++;
-        if (*text++ != *format++)
-            return false;
-    }
-    return !*text;
-}
-
 /* The name of id in the table of sql (one parameter), or NULL. */
 static json_t *name_of(struct db_stmt *st, const char *id, struct strbuf *err)
 {
@@ -164,7 +133,7 @@ static void risk_reply(struct request *req, const char *model,
     struct unit_set units = {0};
     struct db_stmt *names = NULL, *owners = NULL;
     const char *customer = web_query(req, "customer");
-    char *pay_factor = NULL; /* the translated pay factor to leave out, or NULL */
+    bool sees_pay = role_sees_pay(req->session.who.role);
     bool churn = !strcmp(model, "churn");
     struct scope scope;
     int64_t generation;
@@ -184,7 +153,6 @@ static void risk_reply(struct request *req, const char *model,
 
     web_gettext_enter(req, &sw);
     found = list_fn(req->db, as_of, &list, &err);
-    pay_factor = web_pay_factor(req);
     web_gettext_leave(&sw);
     if (found < 0)
         goto failed;
@@ -224,7 +192,7 @@ static void risk_reply(struct request *req, const char *model,
         }
         factors = json_array();
         for (size_t k = 0; k < r->nfactors; k++)
-            if (!pay_factor || !web_factor_matches(r->factors[k], pay_factor))
+            if (sees_pay || !(r->pay_factors & 1u << k))
                 json_array_append_new(factors, json_string(r->factors[k]));
         row = json_pack("{s:s,s:o,s:s?,s:f,s:I,s:b,s:o}", "subject", r->subject, "name",
                         name_of(names, r->subject, &err), "unit", r->unit, "probability",
@@ -244,7 +212,6 @@ static void risk_reply(struct request *req, const char *model,
 failed:
     web_internal_error(req, model, &err);
 done:
-    free(pay_factor);
     json_decref(out);
     db_finalize(names);
     db_finalize(owners);

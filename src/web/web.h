@@ -138,15 +138,6 @@ extern const char *const web_write_scope_message;
  */
 int web_withhold_pay_metrics(struct request *req, const char *scope, bool named, bool *selected);
 
-/*
- * The attrition factor that states pay against the position median, as
- * a translated format, when the caller's role may not see pay (call it
- * between web_gettext_enter and leave); NULL when the role may. Free it.
- */
-char *web_pay_factor(const struct request *req);
-/* Whether the factor text is format with each %d replaced by an integer
- * and each %% by '%'. */
-bool web_factor_matches(const char *text, const char *format);
 
 /* Reads the "as_of" query argument, or today in the company time zone
  * without it. Returns 0, or -1 after setting the error response. */
