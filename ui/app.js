@@ -64,10 +64,10 @@ function t(key, vars) {
   return text;
 }
 
-// The languages of the language menu, each with the locale of its
-// numbers, the sign of yuan amounts (CN¥ where a bare ¥ reads as yen),
-// the ECharts locale of its charts (JA and ES are registered by
-// vendor/langJA.js and vendor/langES.js) and the separator of name lists.
+// The languages of the language menu. Each has the locale of its numbers,
+// the sign of yuan amounts (CN¥ where a bare ¥ reads as yen), the ECharts
+// locale of its charts and the separator of name lists. The JA and ES
+// chart locales are registered by vendor/langJA.js and vendor/langES.js.
 const languages = {
   'zh-CN': { numbers: 'zh-CN', yuan: '¥', charts: 'ZH', listSeparator: '、' },
   en: { numbers: 'en-US', yuan: '¥', charts: 'EN', listSeparator: ', ' },

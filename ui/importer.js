@@ -25,7 +25,8 @@ const importEntities = {
 
 const importPollMilliseconds = 500;
 
-// What the latest successful check covered; the confirm button imports it.
+// The file and mapping of the latest successful check, which the confirm
+// button imports.
 let importChecked = null;
 
 function mayImport(role) {
@@ -78,7 +79,12 @@ async function loadMappings(selected) {
 function mapStatus(text, ok) {
   const status = document.getElementById('import-map-status');
   status.textContent = text;
-  status.className = 'map-status' + (ok === undefined ? '' : ok ? ' ok' : ' bad');
+  let state = '';
+  if (ok === true)
+    state = ' ok';
+  else if (ok === false)
+    state = ' bad';
+  status.className = 'map-status' + state;
 }
 
 // Shows the chosen mapping's JSON in the editor, or hides the editor.

@@ -78,8 +78,8 @@ static int owner_on(struct db_stmt *st, const char *customer, const char *day, c
 }
 
 /* Customers with a purchase in the 365 days before the as-of date, in
- * the top 10 % of churn risk; scope, period, subject and owner as
- * customer_at_risk. */
+ * the top 10 % of churn risk. Scope, period, subject and owner are those
+ * of customer_at_risk. */
 static int churn_risk_high(struct alert_ctx *ctx, unsigned *skipped, struct strbuf *err)
 {
     struct risk_list list = {0};
@@ -123,9 +123,9 @@ static int churn_risk_high(struct alert_ctx *ctx, unsigned *skipped, struct strb
 
 /* Units whose forecast turns from growth to decline; scope, subject and
  * owner as labor_cost_high. The period is the forecast's last month with
- * data, which is m unless the orders end before m: a month without
- * orders yet is not evaluated as a month without sales, so the warning
- * of the latest month with orders stays until the next month's orders
+ * data, which is m unless the orders end before m. A month without
+ * orders yet is not evaluated as a month without sales. So the warning of
+ * the latest month with orders stays until the next month's orders
  * arrive. */
 static int sales_turning(struct alert_ctx *ctx, unsigned *skipped, struct strbuf *err)
 {

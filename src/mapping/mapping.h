@@ -35,8 +35,8 @@ struct mapping_rows;
 int mapping_add_targets(struct import_run *run, const char *const *paths, size_t npaths,
                         struct strbuf *err);
 
-/* Where a mapping text stops being valid JSON: 1-based line and
- * column, 0-based byte position; -1 when the problem is not a syntax
+/* The place where a mapping text stops being valid JSON: 1-based line
+ * and column, 0-based byte position; -1 when the problem is not a syntax
  * error. */
 struct mapping_problem {
     int line, column, position;
@@ -44,10 +44,11 @@ struct mapping_problem {
 
 /*
  * Checks the mapping text (len bytes) as "cairn import --map" reads it,
- * without reading any source: the JSON, the keys and their types, the
- * source names and files, that every target is a known entity, and each
- * target's SQL, prepared in the import's sandbox against staging tables
- * without columns (a missing column is left to the import).
+ * without reading any source. It checks the JSON, the keys and their
+ * types, the source names and files, that every target is a known
+ * entity, and each target's SQL. The SQL is prepared in the import's
+ * sandbox against staging tables without columns, so a missing column
+ * is left to the import.
  * workbook says whether the import will name a workbook (sources may then
  * be its sheets) or a folder. Returns 0 with the targets' entity names in
  * *entities (a new JSON array), or -1 with a message in err and, for a

@@ -74,7 +74,7 @@ struct metric_def {
 extern const struct metric_def metric_defs[METRIC_COUNT];
 
 /* Whether metric m is computed from payroll (labor_cost and the ratios
- * built on it), so that it shows pay to whoever may see it. */
+ * built on it), so that only roles allowed to see pay may read it. */
 bool metric_uses_pay(enum metric_id m);
 
 /* The metric with this exact name, or -1. */

@@ -1,6 +1,6 @@
 /*
- * What the commands of the models on the database share: the options of
- * "model eval|train|score", and "model score attrition|churn", which
+ * Shared parts of the commands of the models on the database: the options
+ * of "model eval|train|score", and "model score attrition|churn", which
  * prints a risk list of models/risk.h as a table, JSON or CSV.
  * The command line has no caller and so
  * no access scope: it prints every subject, each with its scope

@@ -150,9 +150,9 @@ struct forecast_data {
 
 /* Reads the sales metric of every unit for each month from the month of
  * the first order to the last whole month on or before as_of (DATE_NONE:
- * the day of the latest order), but not past the month of the latest
- * order. Leading months without sales are left
- * out of each series. Returns 0, 1 when there are no orders or no whole
+ * the day of the latest order). The series never runs past the month of
+ * the latest order. Leading months without sales are left out of each
+ * series. Returns 0, 1 when there are no orders or no whole
  * month (d is then empty), or -1 with a message in err. Free d with
  * forecast_data_free in every case. */
 int forecast_data_load(struct db *db, cdate as_of, struct forecast_data *d, struct strbuf *err);

@@ -67,10 +67,10 @@ enum dataset_status { DATASET_OK = 0, DATASET_FAILED = -1, DATASET_USAGE = -2 };
  * Encodes the table: numeric columns (every non-empty cell a number) as
  * they are, other columns one-hot; constant columns and non-numeric
  * columns whose values are all distinct are dropped. Returns DATASET_OK,
- * DATASET_USAGE for a label that is not 0/1 without a positive value,
- * DATASET_FAILED otherwise (a label, fold or drop column missing from
- * the table is an input error, named with the table's columns); both
- * with a message in err.
+ * or DATASET_USAGE for a label that is not 0/1 without a positive value.
+ * Returns DATASET_FAILED for other errors, such as a label, fold or drop
+ * column missing from the table, which the message names with the
+ * table's columns. Both errors leave a message in err.
  */
 int dataset_encode(const struct flat_table *t, const struct dataset_options *opts,
                    struct dataset *d, struct strbuf *err);
@@ -133,8 +133,8 @@ int logistic_fit(const struct dataset *d, const size_t *train, size_t ntrain,
 double logistic_score(const struct logistic_model *model, const double *x, double *contribution);
 void logistic_model_free(struct logistic_model *model);
 /* Writes to order the features whose term of the log-odds of x exceeds
- * min_term (those that raise x above the average row), largest first;
- * returns how many. order has room for model->p entries. */
+ * min_term, largest first. Those are the features that raise x above the
+ * average row. Returns how many; order has room for model->p entries. */
 size_t logistic_rising_terms(const struct logistic_model *model, const double *x, double min_term,
                              size_t *order);
 

@@ -1,7 +1,7 @@
 /*
- * What the models on the database share: the time-split evaluation
- * (earlier cut-offs train, one later cut-off tests) and the models kept
- * in the models table under a name, the logistic regressions among them.
+ * Shared parts of the models on the database: the time-split evaluation
+ * (earlier cut-offs train, one later cut-off tests), and the models kept
+ * in the models table under a name, such as logistic regressions.
  */
 #ifndef CAIRN_STORED_H
 #define CAIRN_STORED_H
@@ -16,7 +16,7 @@
 size_t dataset_positives(const struct dataset *d, size_t from, size_t to);
 
 /* Evaluates the learners with rows [0, test_from) of d as training rows
- * and the rest as test rows (holdout_run, seed 1); sets *best to the
+ * and the rest as test rows (holdout_run, seed 1). Sets *best to the
  * learner with the best PR-AUC. Returns 0, or -1 with a message in err. */
 int split_evaluate(const struct dataset *d, size_t test_from, struct learner_result *res,
                    int *best, struct strbuf *err);

@@ -13,7 +13,7 @@
  * unit in S for the month after the last whole month up to D.
  *
  * S is checked by web_requested_scope (403 outside the caller's scope)
- * and defaults to the caller's own. Each answer is
+ * and defaults to the caller's own. Each response is
  * {"model":..,"stored":bool,"as_of":..,"n":N,"top":K,"rows":[..]}; n
  * counts the subjects scored in the whole company and top is ceil(n /
  * 10), the size of the list that model warnings name, so each row's rank
@@ -95,8 +95,8 @@ static json_t *name_of(struct db_stmt *st, const char *id, struct strbuf *err)
     return name;
 }
 
-/* The answer's frame, before its rows. */
-static json_t *answer(const char *model, int found, cdate as_of, size_t n)
+/* The response object, before its rows are added. */
+static json_t *response_frame(const char *model, int found, cdate as_of, size_t n)
 {
     char day[DATE_BUFSIZE];
 
@@ -165,7 +165,7 @@ static void risk_reply(struct request *req, const char *model,
     if (!names || (churn && !owners))
         goto failed;
     date_format(as_of, day);
-    out = answer(model, found, as_of, list.n);
+    out = response_frame(model, found, as_of, list.n);
     rows = json_object_get(out, "rows");
     for (size_t i = 0; i < list.n; i++) {
         const struct risk *r = &list.v[i];
@@ -265,7 +265,7 @@ void api_forecast_get(struct request *req)
     if (!names)
         goto failed;
 
-    out = answer("forecast", found, as_of, list.n);
+    out = response_frame("forecast", found, as_of, list.n);
     json_object_del(out, "top");
     rows = json_object_get(out, "rows");
     for (size_t i = 0; i < list.n; i++) {

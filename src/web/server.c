@@ -400,10 +400,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 /* Decodes the %XX escapes of a URL path or query argument in place, but
- * leaves those of control characters (%00 to %1F and %7F) encoded: a
+ * leaves those of control characters (%00 to %1F and %7F) encoded. A
  * decoded NUL would cut the value short ("example:x%00y" read as
- * "example:x"), and no id, name or argument of the API contains controls,
- * so such a value fails the route's own check. Returns the new length. */
+ * "example:x"). No id, name or argument of the API contains controls, so
+ * such a value fails the route's own check. Returns the new length. */
 static size_t unescape_visible(void *cls, struct MHD_Connection *conn, char *text)
 {
     char *out = text;

@@ -35,9 +35,9 @@ bool upload_route(const char *method, const char *path)
 /* Writes the file's base name to out, at most FILE_NAME_MAX bytes of
  * whole characters. Letters and digits of any script, spaces and
  * punctuation are kept, so that the report and the audit log show the
- * name the user knows; control, format (invisible) and invalid UTF-8
- * characters become '_', and a leading '.' gets the prefix "upload", so
- * that the name cannot leave the folder or hide itself. */
+ * name the user gave. Control, format (invisible) and invalid UTF-8
+ * characters become '_'. A leading '.' gets the prefix "upload", so that
+ * the name cannot leave the folder or hide itself. */
 static void safe_name(const char *given, struct strbuf *out)
 {
     const char *slash = given ? strrchr(given, '/') : NULL, *base = slash ? slash + 1 : given;

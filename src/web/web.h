@@ -120,9 +120,9 @@ void web_internal_error(struct request *req, const char *what, const struct strb
 int web_requested_scope(struct request *req, struct strbuf *scope_text);
 
 /*
- * Checks that the caller's account sees the whole company, for the routes
- * whose rows are not checked one by one against a unit scope (imports,
- * saved mappings, the audit log). Returns 0, or -1 after setting a 403
+ * Checks that the caller's account has the whole company as its scope.
+ * It guards the routes whose rows are not checked one by one against a
+ * unit scope (imports, saved mappings, the audit log). Returns 0, or -1 after setting a 403
  * response with msgid_format, whose one %s gets the account's scope.
  */
 int web_require_company_scope(struct request *req, const char *msgid_format);

@@ -5,7 +5,7 @@
  * gets no metric or attrition factor that shows pay; mapping names and
  * ids reject invisible and control characters; uploads keep their
  * Chinese names, hide the server's folders and give each error its own
- * reason; format=csv is refused where a route has no downloads.
+ * reason; format=csv is rejected where a route has no downloads.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -274,7 +274,7 @@ static void mapping_id_with_control_rejected(void **state)
 }
 
 /* POSTs a mapping of one orders target with sql from source "s" to
- * /api/v1/mappings/check and returns the answer. */
+ * /api/v1/mappings/check and returns the response. */
 static json_t *check_sql(const char *cookie, const char *csrf, const char *sql)
 {
     json_t *mapping = json_pack("{s:[{s:s, s:s}], s:[{s:s, s:s}]}", "sources", "name", "s",
@@ -396,7 +396,7 @@ static void lead_gets_no_pay_metrics(void **state)
     json_decref(v);
     free(cookie);
 
-    /* The rep sees its own pay; the gm sees E00003's payroll of October:
+    /* The rep gets its own pay; the gm gets E00003's payroll of October:
      * 7800 + 5211.96 + 2496. */
     cookie = log_in("rep3", "en", NULL);
     v = get_json(cookie, "/api/v1/kpi?period=2026-10&metrics=labor_cost");

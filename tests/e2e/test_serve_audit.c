@@ -4,7 +4,7 @@
  * import with a saved mapping) and of the audit log: rows for exports,
  * views of personal fields, mapping saves, imports and alert changes, read
  * through GET /api/v1/audit by the gm role only. Also: an upload without a
- * session is refused before its body is read.
+ * session is rejected before its body is read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +159,7 @@ static void mappings(void **state)
     free(text);
     json_decref(body);
 
-    /* Saving: a bad name and a bad mapping are refused; a good one is
+    /* Saving: a bad name and a bad mapping are rejected; a good one is
      * stored with its audit row, then listed and read back. */
     body = json_pack("{s:s, s:s}", "name", "a/b", "text", foreign_map);
     text = json_dumps(body, 0);
@@ -264,7 +264,7 @@ static void audit_rows(void **state)
                                   " AND action = 'view_personal' AND subject = 'employee:E1'"
                                   " AND detail = 'pay,personal'"),
                      1);
-    /* The team lead sees personal fields of its unit, not pay. */
+    /* The team lead gets personal fields of its unit, not pay. */
     h = http_request(f->server.base_url, "GET", "/api/v1/employees/E2", NULL, lead, NULL);
     assert_int_equal(h.status, 200);
     http_free(&h);
@@ -340,7 +340,7 @@ static void audit_rows(void **state)
     free(lead);
 }
 
-/* Without a session, an upload is answered 401 from its headers. */
+/* Without a session, an upload gets 401 from its headers. */
 static void upload_without_session(void **state)
 {
     struct fixture *f = *state;

@@ -213,7 +213,7 @@ static void refusals(void **state)
     http_assert_error(&h, 403, "forbidden");
     http_free(&h);
 
-    /* A rep's scope has nobody to compare; a bad period is refused. */
+    /* A rep's scope has nobody to compare; a bad period is rejected. */
     h = http_request(f->server.base_url, "GET", "/api/v1/teams/profile?period=2024-03", NULL, rep,
                      NULL);
     http_assert_error(&h, 400, "bad_request");

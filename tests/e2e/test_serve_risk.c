@@ -1,7 +1,7 @@
 /*
  * End-to-end tests of the model score routes /api/v1/risk/attrition,
  * /api/v1/risk/churn and /api/v1/forecast on the demo company (small,
- * seed 1) as of 2026-11-30: the answer before and after "cairn model
+ * seed 1) as of 2026-11-30: the response before and after "cairn model
  * train" (the cache must not keep the old one), the rows per role and
  * scope (403 outside the caller's scope, attrition for gm, hr and team
  * leads only), factors in the caller's language, compared with "cairn
@@ -108,8 +108,8 @@ static const char *str_at(json_t *v, const char *key)
     return json_string_value(json_object_get(v, key));
 }
 
-/* Before any model is trained, each route answers stored false and no
- * rows; after training, the new scores, not the cached answer. */
+/* Before any model is trained, each route returns stored false and no
+ * rows; after training, the new scores, not the cached response. */
 static void training_replaces_cached_answer(void **state)
 {
     char *boss = log_in("boss", "en");
@@ -139,7 +139,7 @@ static void training_replaces_cached_answer(void **state)
     free(boss);
 }
 
-/* The general manager sees every employee scored by "cairn model score",
+/* The general manager gets every employee scored by "cairn model score",
  * in its order, with its factors in the page language. */
 static void gm_sees_company_in_language(void **state)
 {
@@ -184,7 +184,7 @@ static void gm_sees_company_in_language(void **state)
 }
 
 /* A team lead of SH01 gets its own unit's employees only, and 403 for
- * another team; HR sees the company. */
+ * another team; HR gets the whole company. */
 static void team_lead_sees_own_subtree(void **state)
 {
     char *tina = log_in("tina", "en"), *helen = log_in("helen", "en");
@@ -226,7 +226,7 @@ static void team_lead_sees_own_subtree(void **state)
     free(helen);
 }
 
-/* Finance and reps get no attrition risk; finance sees every customer's
+/* Finance and reps get no attrition risk; finance gets every customer's
  * churn risk, a rep only its own customers'. */
 static void finance_and_rep_by_role_table(void **state)
 {
